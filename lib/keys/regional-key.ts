@@ -1,0 +1,189 @@
+import { Arn, ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { partitionOf } from '../topology/regions';
+import { KeyService } from './key-service';
+
+/**
+ * A customer-managed KMS key that belongs to exactly one Region.
+ */
+export interface IRegionalKey extends kms.IKey {
+  /** The Region the key lives in; resources of other Regions must not use it. */
+  readonly region: string;
+}
+
+/**
+ * Properties of a `RegionalKey`.
+ */
+export interface RegionalKeyProps {
+  /**
+   * Alias of the key. It should name the Region, because a key is never shared across Regions.
+   * @default `alias/multi-region/<region>`
+   */
+  readonly alias?: string;
+
+  /**
+   * Description of the key.
+   * @default `Customer-managed key for <region> data (multi-region-cdk)`
+   */
+  readonly description?: string;
+
+  /**
+   * The services that may use the key, each only through its endpoint in the key's Region.
+   * More can be added later with `allowService()`.
+   * @default [KeyService.DSQL, KeyService.CLOUDWATCH_LOGS]
+   */
+  readonly services?: KeyService[];
+
+  /**
+   * What happens to the key when it leaves the stack. Deleting a key destroys every piece of
+   * data encrypted under it, so the default keeps it.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Waiting period before a deleted key is destroyed (7 to 30 days).
+   * @default Duration.days(30)
+   */
+  readonly pendingWindow?: Duration;
+}
+
+/** Key-policy actions that manage the key but never encrypt or decrypt with it. */
+const ADMIN_ACTIONS = [
+  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*',
+  'kms:Revoke*', 'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource',
+  'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
+];
+
+/** Actions a service needs to encrypt data at rest on the account's behalf. */
+const USE_ACTIONS = [
+  'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant',
+];
+
+/**
+ * One customer-managed KMS key for one Region: rotation on, an alias naming the Region,
+ * retained on removal, and a key policy that lets principals of the account use it only
+ * through the named services in the key's own Region.
+ *
+ * Never a multi-Region key: a Region's data stays under a key that exists only there.
+ */
+export class RegionalKey extends kms.Key implements IRegionalKey {
+  /**
+   * Imports a key by ARN; its Region is read from the ARN.
+   */
+  public static fromRegionalKeyArn(scope: Construct, id: string, keyArn: string): IRegionalKey {
+    if (Token.isUnresolved(keyArn)) {
+      throw new Error(`RegionalKey.fromRegionalKeyArn('${id}') needs a concrete key ARN to know its Region, got a token.`);
+    }
+    const region = Arn.split(keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+    if (!region) {
+      throw new Error(`Key ARN '${keyArn}' names no Region; expected arn:aws:kms:<region>:<account>:key/<id>.`);
+    }
+    return Object.assign(kms.Key.fromKeyArn(scope, id, keyArn), { region });
+  }
+
+  /** The Region of the key (the Region of its stack). */
+  public readonly region: string;
+  /** The key's alias. */
+  public readonly alias: kms.Alias;
+
+  private readonly services: KeyService[];
+
+  constructor(scope: Construct, id: string, props: RegionalKeyProps = {}) {
+    const stack = Stack.of(scope);
+    const services = [...(props.services ?? [KeyService.DSQL, KeyService.CLOUDWATCH_LOGS])];
+    const pendingDays = props.pendingWindow?.toDays() ?? 30;
+    if (pendingDays < 7 || pendingDays > 30) {
+      throw new Error(`RegionalKey '${id}': pendingWindow of ${pendingDays} days is not valid; KMS accepts 7 to 30 days.`);
+    }
+    const regionLabel = Token.isUnresolved(stack.region) ? 'this Region' : stack.region;
+
+    super(scope, id, {
+      description: props.description ?? `Customer-managed key for ${regionLabel} data (multi-region-cdk)`,
+      enableKeyRotation: true,
+      multiRegion: false,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(pendingDays),
+      policy: keyPolicy(stack, services),
+    });
+    this.services = services;
+    this.region = stack.region;
+    this.alias = this.addAlias(props.alias ?? `alias/multi-region/${stack.region}`);
+    if (services.some((s) => s.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix)) {
+      this.allowLogsServicePrincipal();
+    }
+  }
+
+  /**
+   * Lets principals of the account use the key through one more service, in this Region only.
+   */
+  public allowService(service: KeyService): void {
+    if (this.services.some((s) => s.endpointPrefix === service.endpointPrefix)) return;
+    this.services.push(service);
+    if (service.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix) {
+      this.allowLogsServicePrincipal();
+    }
+  }
+
+  /** CloudWatch Logs calls KMS as its own service principal, so it needs a statement of its own. */
+  private allowLogsServicePrincipal(): void {
+    const stack = Stack.of(this);
+    this.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisRegion',
+      principals: [new iam.ServicePrincipal(KeyService.CLOUDWATCH_LOGS.viaService(stack.region, urlSuffixOf(stack)))],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${partitionOfStack(stack)}:logs:${stack.region}:${stack.account}:log-group:*`,
+        },
+      },
+    }));
+  }
+
+  /** The services currently allowed to use the key. */
+  public get allowedServices(): KeyService[] {
+    return [...this.services];
+  }
+}
+
+/** The Region's domain suffix as a literal where the Region is known, so policies stay readable. */
+function urlSuffixOf(stack: Stack): string {
+  return Token.isUnresolved(stack.region) ? stack.urlSuffix : (RegionInfo.get(stack.region).domainSuffix ?? stack.urlSuffix);
+}
+
+/** The Region's partition as a literal where the Region is known. */
+function partitionOfStack(stack: Stack): string {
+  return Token.isUnresolved(stack.region) ? stack.partition : partitionOf(stack.region);
+}
+
+/** Builds the key policy; `services` is read at synth so `allowService()` calls are included. */
+function keyPolicy(stack: Stack, services: KeyService[]): iam.PolicyDocument {
+  const accountRoot = new iam.AccountRootPrincipal();
+  return new iam.PolicyDocument({
+    statements: [
+      // Administration stays with the account's IAM, without the right to use the key.
+      new iam.PolicyStatement({
+        sid: 'KeyAdministrationByAccount',
+        principals: [accountRoot],
+        actions: ADMIN_ACTIONS,
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseOnlyThroughNamedServicesInThisRegion',
+        principals: [accountRoot],
+        actions: USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:CallerAccount': stack.account,
+            'kms:ViaService': Lazy.list({ produce: () => services.map((s) => s.viaService(stack.region, urlSuffixOf(stack))) }),
+          },
+        },
+      }),
+    ],
+  });
+}

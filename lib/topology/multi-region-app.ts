@@ -1,0 +1,214 @@
+import { Stack, Tags, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { RegionalKey } from '../keys/regional-key';
+import { Posture } from './posture';
+import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
+
+/**
+ * Properties of a `MultiRegionApp`.
+ */
+export interface MultiRegionAppProps {
+  /**
+   * The Regions that run the service, two or more, in order of preference (the first is the
+   * primary of an active-active app wherever one Region must be picked, for example to hold
+   * a peering resource).
+   */
+  readonly activeRegions: string[];
+
+  /**
+   * A Region that runs no service but takes part in quorum, as Aurora DSQL's witness.
+   * It gets no stack: nothing of this library has to live there.
+   * @default - no witness Region
+   */
+  readonly witnessRegion?: string;
+
+  /**
+   * Whether every active Region serves traffic, or one primary with standbys.
+   * @default Posture.ACTIVE_ACTIVE
+   */
+  readonly posture?: Posture;
+
+  /**
+   * The Region that serves traffic in an active-passive app. Required for
+   * `Posture.ACTIVE_PASSIVE`; must not be given for `Posture.ACTIVE_ACTIVE`.
+   * @default - none (active-active)
+   */
+  readonly primaryRegion?: string;
+
+  /**
+   * The AWS account of every stack (12 digits).
+   * @default - environment-agnostic account: each stack deploys to the account of the CLI's credentials
+   */
+  readonly account?: string;
+
+  /**
+   * Prefix of every stack name; see `MultiRegionApp` for the names it produces.
+   * @default - the construct id
+   */
+  readonly stackNamePrefix?: string;
+
+  /**
+   * Whether CloudFormation refuses to delete the stacks.
+   * @default false
+   */
+  readonly terminationProtection?: boolean;
+}
+
+/** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
+/** Region where Global Accelerator's API and CloudFormation resources live. */
+export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
+
+const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/**
+ * The multi-Region topology a platform team starts from: one stack per active Region, each
+ * with its own `RegionalKey`, plus the global stacks at the Regions AWS mandates.
+ *
+ * Stack names (deterministic; the global stacks exist once something is added to them):
+ * - `<prefix>-<region>` for each active Region, for example `shop-us-east-1`;
+ * - `<prefix>-global` in us-east-1, for Route 53 records and health checks, the alarms on
+ *   their metrics and the dashboard;
+ * - `<prefix>-accelerator` in us-west-2, for Global Accelerator.
+ *
+ * Every stack has `crossRegionReferences` on, so a global stack can use a regional load
+ * balancer's ARN directly.
+ */
+export class MultiRegionApp extends Construct {
+  /** The active Regions, in the order given. */
+  public readonly activeRegions: string[];
+  /** The witness Region, if any. */
+  public readonly witnessRegion?: string;
+  /** The posture. */
+  public readonly posture: Posture;
+  /** The primary Region of an active-passive app; undefined for active-active. */
+  public readonly primaryRegion?: string;
+  /** The active Regions that are not the primary (empty for active-active). */
+  public readonly standbyRegions: string[];
+  /** The prefix of every stack name. */
+  public readonly stackNamePrefix: string;
+  private readonly stacksByRegion = new Map<string, Stack>();
+  private readonly keysByRegion = new Map<string, RegionalKey>();
+  private readonly account?: string;
+  private readonly terminationProtection: boolean;
+  private global?: Stack;
+  private accelerator?: Stack;
+
+  constructor(scope: Construct, id: string, props: MultiRegionAppProps) {
+    super(scope, id);
+    validateTopology(props);
+
+    this.activeRegions = [...props.activeRegions];
+    this.witnessRegion = props.witnessRegion;
+    this.posture = props.posture ?? Posture.ACTIVE_ACTIVE;
+    this.primaryRegion = props.primaryRegion;
+    this.standbyRegions = this.posture === Posture.ACTIVE_PASSIVE
+      ? this.activeRegions.filter((r) => r !== props.primaryRegion)
+      : [];
+    this.stackNamePrefix = props.stackNamePrefix ?? id;
+    if (!STACK_NAME_PATTERN.test(this.stackNamePrefix)) {
+      throw new Error(`stackNamePrefix '${this.stackNamePrefix}' is not valid: stack names start with a letter and hold only letters, digits and hyphens.`);
+    }
+
+    this.account = props.account;
+    this.terminationProtection = props.terminationProtection ?? false;
+
+    for (const region of this.activeRegions) {
+      const role = this.posture === Posture.ACTIVE_PASSIVE ? (region === this.primaryRegion ? 'primary' : 'standby') : 'active';
+      const stack = this.newStack(region, region, `${this.stackNamePrefix}-${region}`, `${this.stackNamePrefix}: ${role} Region ${region} (multi-region-cdk)`);
+      Tags.of(stack).add('multi-region:region-role', role);
+      this.stacksByRegion.set(region, stack);
+      this.keysByRegion.set(region, new RegionalKey(stack, 'RegionalKey', {
+        alias: `alias/${this.stackNamePrefix}/${region}`,
+      }));
+    }
+    Tags.of(this).add('multi-region:app', this.stackNamePrefix);
+  }
+
+  /**
+   * The us-east-1 stack for Route 53 records and health checks, the alarms on their metrics,
+   * and the dashboard. Created on first use, so an app that needs none has no empty stack.
+   */
+  public get globalStack(): Stack {
+    this.global ??= this.newStack('global', ROUTE53_METRICS_REGION, `${this.stackNamePrefix}-global`,
+      `${this.stackNamePrefix}: Route 53 records, health checks, their alarms and the dashboard (multi-region-cdk)`);
+    return this.global;
+  }
+
+  /** The us-west-2 stack for Global Accelerator. Created on first use. */
+  public get acceleratorStack(): Stack {
+    this.accelerator ??= this.newStack('accelerator', GLOBAL_ACCELERATOR_REGION, `${this.stackNamePrefix}-accelerator`,
+      `${this.stackNamePrefix}: Global Accelerator (multi-region-cdk)`);
+    return this.accelerator;
+  }
+
+  /** The stack of an active Region. */
+  public regionalStack(region: string): Stack {
+    const stack = this.stacksByRegion.get(region);
+    if (!stack) {
+      throw new Error(`'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`);
+    }
+    return stack;
+  }
+
+  /** The KMS key of an active Region; use it only for resources of that Region. */
+  public regionalKey(region: string): RegionalKey {
+    this.regionalStack(region);
+    return this.keysByRegion.get(region)!;
+  }
+
+  /** Every regional stack, in the order of `activeRegions`. */
+  public get regionalStacks(): Stack[] {
+    return this.activeRegions.map((r) => this.regionalStack(r));
+  }
+
+  /** Every stack created so far: the regional ones, then the global stacks that are in use. */
+  public get allStacks(): Stack[] {
+    return [...this.regionalStacks, ...[this.global, this.accelerator].filter((s): s is Stack => s !== undefined)];
+  }
+
+  private newStack(id: string, region: string, stackName: string, description: string): Stack {
+    return new Stack(this, id, {
+      env: { account: this.account, region },
+      stackName,
+      description,
+      crossRegionReferences: true,
+      terminationProtection: this.terminationProtection,
+    });
+  }
+}
+
+/** Checks the Region set at synth; each error names the bad value and what would be valid. */
+function validateTopology(props: MultiRegionAppProps): void {
+  const active = props.activeRegions ?? [];
+  active.forEach((region, i) => assertKnownRegion(region, `activeRegions[${i}]`));
+  assertNoDuplicateRegions(active, 'activeRegions');
+  if (active.length < 2) {
+    throw new Error(`activeRegions has ${active.length} Region(s) (${active.join(', ') || 'none'}); a multi-Region app needs at least two, for example ['us-east-1', 'us-east-2'].`);
+  }
+  const partitions = new Set(active.map(partitionOf));
+  if (partitions.size > 1) {
+    throw new Error(`activeRegions (${active.join(', ')}) span partitions ${[...partitions].join(', ')}; all Regions of one app must be in one partition.`);
+  }
+  if (props.witnessRegion !== undefined) {
+    assertKnownRegion(props.witnessRegion, 'witnessRegion');
+    if (active.includes(props.witnessRegion)) {
+      throw new Error(`witnessRegion '${props.witnessRegion}' is also an active Region; the witness must be a third Region outside ${active.join(', ')}.`);
+    }
+  }
+  const posture = props.posture ?? Posture.ACTIVE_ACTIVE;
+  if (posture === Posture.ACTIVE_ACTIVE && props.primaryRegion !== undefined) {
+    throw new Error(`primaryRegion '${props.primaryRegion}' was given for an active-active app; remove it, or set posture to Posture.ACTIVE_PASSIVE.`);
+  }
+  if (posture === Posture.ACTIVE_PASSIVE) {
+    if (props.primaryRegion === undefined) {
+      throw new Error(`an active-passive app needs primaryRegion, one of the active Regions: ${active.join(', ')}.`);
+    }
+    if (!active.includes(props.primaryRegion)) {
+      throw new Error(`primaryRegion '${props.primaryRegion}' is not an active Region; choose one of ${active.join(', ')}.`);
+    }
+  }
+  if (props.account !== undefined && !Token.isUnresolved(props.account) && !/^\d{12}$/.test(props.account)) {
+    throw new Error(`account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`);
+  }
+}

@@ -1,0 +1,94 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { KeyService, RegionalKey } from '../../lib';
+
+function stackIn(region: string): Stack {
+  return new Stack(new App(), 'S', { env: { account: '111111111111', region } });
+}
+
+describe('RegionalKey', () => {
+  test('rotation on, single-Region, retained, alias naming the Region', () => {
+    const stack = stackIn('eu-west-1');
+    new RegionalKey(stack, 'Key');
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, MultiRegion: false, PendingWindowInDays: 30 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/multi-region/eu-west-1' });
+  });
+
+  test('the key policy lets the account use the key only through DSQL and CloudWatch Logs of its own Region', () => {
+    const stack = stackIn('eu-west-1');
+    new RegionalKey(stack, 'Key');
+    const statements = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    const policy = Object.values(statements)[0].Properties.KeyPolicy.Statement as any[];
+    const bySid = Object.fromEntries(policy.map((s) => [s.Sid, s]));
+
+    // Administration never includes using the key.
+    expect(bySid.KeyAdministrationByAccount.Action).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+    expect(bySid.KeyAdministrationByAccount.Action).not.toContain('kms:*');
+
+    expect(bySid.UseOnlyThroughNamedServicesInThisRegion).toMatchObject({
+      Effect: 'Allow',
+      Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+      Condition: {
+        StringEquals: {
+          'kms:CallerAccount': '111111111111',
+          'kms:ViaService': ['dsql.eu-west-1.amazonaws.com', 'logs.eu-west-1.amazonaws.com'],
+        },
+      },
+    });
+    expect(bySid.CloudWatchLogsOfThisRegion).toMatchObject({
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:111111111111:log-group:*' } },
+    });
+    // Nothing else: no statement grants use without a condition.
+    expect(policy.filter((s) => !s.Condition).map((s) => s.Sid)).toEqual(['KeyAdministrationByAccount']);
+  });
+
+  test('allowService adds a service of the same Region once; the Logs principal only comes with Logs', () => {
+    const stack = stackIn('ap-southeast-2');
+    const key = new RegionalKey(stack, 'Key', { services: [KeyService.DSQL] });
+    key.allowService(KeyService.SNS);
+    key.allowService(KeyService.SNS);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Condition: { StringEquals: Match.objectLike({ 'kms:ViaService': ['dsql.ap-southeast-2.amazonaws.com', 'sns.ap-southeast-2.amazonaws.com'] }) },
+        })]),
+      },
+    });
+    const policy = JSON.stringify(template.findResources('AWS::KMS::Key'));
+    expect(policy).not.toContain('CloudWatchLogsOfThisRegion');
+    key.allowService(KeyService.CLOUDWATCH_LOGS);
+    expect(key.allowedServices.map((s) => s.endpointPrefix)).toEqual(['dsql', 'sns', 'logs']);
+  });
+
+  test('custom alias, removal policy and pending window', () => {
+    const stack = stackIn('us-east-1');
+    new RegionalKey(stack, 'Key', { alias: 'alias/orders/us-east-1', removalPolicy: RemovalPolicy.DESTROY, pendingWindow: Duration.days(7) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ PendingWindowInDays: 7 }) });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders/us-east-1' });
+  });
+
+  test('rejects a pending window outside 7 to 30 days', () => {
+    expect(() => new RegionalKey(stackIn('us-east-1'), 'Key', { pendingWindow: Duration.days(3) }))
+      .toThrow(/pendingWindow of 3 days is not valid; KMS accepts 7 to 30 days/);
+  });
+
+  test('rejects an invalid service endpoint prefix', () => {
+    expect(() => KeyService.of('SQS!')).toThrow(/endpoint prefix 'SQS!' is not valid/);
+    expect(KeyService.of('sqs').viaService('us-east-1')).toBe('sqs.us-east-1.amazonaws.com');
+  });
+
+  test('an imported key knows its Region from the ARN', () => {
+    const stack = stackIn('us-east-1');
+    const key = RegionalKey.fromRegionalKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(key.region).toBe('us-east-2');
+    expect(() => RegionalKey.fromRegionalKeyArn(stack, 'Bad', 'arn:aws:kms:::key/1234')).toThrow(/names no Region/);
+  });
+});
