@@ -72,9 +72,9 @@ export interface DnsRoutingProps {
   readonly ttl?: Duration;
 
   /**
-   * Whether alias records also follow the load balancer's own target health. The record's
-   * health check already decides; turn this on to also leave a Region whose targets all fail.
-   * @default false
+   * Whether alias records also follow the load balancer's own target health, on top of the
+   * record's health check. Failover alias records must follow it.
+   * @default - true for failover records, false for latency records
    */
   readonly evaluateTargetHealth?: boolean;
 
@@ -126,7 +126,11 @@ export class DnsRouting extends Construct {
     this.routingPolicy = failover ? 'failover' : 'latency';
     if (failover) {
       this.checkFailoverShape(props.topology, ttl);
+      if (props.evaluateTargetHealth === false) {
+        throw new Error('evaluateTargetHealth is false, but failover alias records must evaluate target health; leave it out or set it to true.');
+      }
     }
+    const evaluateTargetHealth = props.evaluateTargetHealth ?? failover;
     const isApex = this.recordName === normalizeDomainName(zoneName);
 
     const times: RegionFailoverTime[] = [];
@@ -149,7 +153,7 @@ export class DnsRouting extends Construct {
       this.recordHealthChecks.set(r.region, recordCheck);
 
       const role = failover ? (r.region === props.topology.primaryRegion ? route53.Failover.PRIMARY : route53.Failover.SECONDARY) : undefined;
-      this.recordsByRegion.set(r.region, this.newRecord(r, props, recordCheck, role, ttl, isApex));
+      this.recordsByRegion.set(r.region, this.newRecord(r, props.hostedZone, recordCheck, role, ttl, isApex, evaluateTargetHealth));
       times.push(dnsFailoverTime(r.region, intervalSeconds, failureThreshold, r.endpoint.isAlias ? undefined : ttl.toSeconds()));
     }
 
@@ -226,10 +230,10 @@ export class DnsRouting extends Construct {
     return combined;
   }
 
-  private newRecord(r: RoutedRegion, props: DnsRoutingProps, healthCheck: route53.IHealthCheck,
-    failover: route53.Failover | undefined, ttl: Duration, isApex: boolean): route53.RecordSet {
+  private newRecord(r: RoutedRegion, zone: route53.IHostedZone, healthCheck: route53.IHealthCheck,
+    failover: route53.Failover | undefined, ttl: Duration, isApex: boolean, evaluateTargetHealth: boolean): route53.RecordSet {
     const common = {
-      zone: props.hostedZone,
+      zone,
       recordName: `${this.recordName}.`,
       setIdentifier: failover ? `${r.region}-${failover.toLowerCase()}` : r.region,
       region: failover ? undefined : r.region,
@@ -239,7 +243,7 @@ export class DnsRouting extends Construct {
     if (r.endpoint.isAlias) {
       return new route53.ARecord(this, `Record-${r.region}`, {
         ...common,
-        target: route53.RecordTarget.fromAlias(new LoadBalancerAlias(r.endpoint, props.evaluateTargetHealth ?? false)),
+        target: route53.RecordTarget.fromAlias(new LoadBalancerAlias(r.endpoint, evaluateTargetHealth)),
       });
     }
     if (isApex) {
