@@ -19,8 +19,8 @@ export interface RoutedRegion {
    * An alarm that is in ALARM when the Region is unhealthy (for example the probes' "Region
    * unhealthy" alarm). Route 53 then follows it through a CLOUDWATCH_METRIC health check,
    * combined with the endpoint check by a CALCULATED one, so DNS leaves the Region even if the
-   * endpoint still answers. The alarm must use a standard-resolution metric and a plain
-   * statistic (Route 53 supports no high-resolution metrics, extended statistics or metric math).
+   * endpoint still answers. Route 53 accepts metric alarms on standard-resolution metrics with
+   * a plain statistic (Average, Minimum, Maximum, Sum or SampleCount), not extended statistics.
    * @default - DNS follows the endpoint check only
    */
   readonly healthAlarm?: cloudwatch.IAlarm;
