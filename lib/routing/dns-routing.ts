@@ -7,7 +7,7 @@ import { Posture } from '../topology/posture';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, RegionFailoverTime, describeBudget, dnsFailoverTime, worstCaseSeconds } from './failover-budget';
 import { EndpointHealthCheckProtocol, defaultPortOf } from './health-check-protocol';
-import { RegionalEndpoint, RegionalEndpointKind } from './regional-endpoint';
+import { RegionalEndpoint } from './regional-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
 import { checkInterval, checkRecordInZone, checkThreshold, normalizeDomainName } from './routing-validation';
 
@@ -274,11 +274,11 @@ class LoadBalancerAlias implements route53.IAliasRecordTarget {
   constructor(private readonly endpoint: RegionalEndpoint, private readonly evaluateTargetHealth: boolean) {}
 
   public bind(): route53.AliasRecordTargetConfig {
-    const dualStack = this.endpoint.kind === RegionalEndpointKind.LOAD_BALANCER;
     return {
       hostedZoneId: this.endpoint.canonicalHostedZoneId!,
-      // Same answer Route 53's console gives for an ELB alias: the dual-stack name.
-      dnsName: dualStack ? `dualstack.${this.endpoint.dnsName}` : this.endpoint.dnsName,
+      // Only load balancers have a canonical hosted zone id; answer with their dual-stack name,
+      // as Route 53's console and aws-cdk-lib's LoadBalancerTarget do.
+      dnsName: `dualstack.${this.endpoint.dnsName}`,
       evaluateTargetHealth: this.evaluateTargetHealth,
     };
   }
