@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MultiRegionApp } from '../lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AcceleratorRouting, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, RoutedRegion } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
 /**
@@ -14,6 +15,30 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     account: requireContext(app, CONTEXT.account),
     stackNamePrefix: 'multi-region',
   });
+
+  // --- Routing: latency records with health checks and an accelerator, in front of a
+  // placeholder load balancer per Region (replace with the service's own). ---
+  const domainName = requireContext(app, CONTEXT.domainName);
+  const hostedZoneId = requireContext(app, CONTEXT.hostedZoneId);
+  const recordName = `app.${domainName}`;
+  const routedRegions: RoutedRegion[] = topology.activeRegions.map((region) => {
+    const stack = topology.regionalStack(region);
+    const endpoint = new MinimalRegionalEndpoint(stack, 'Endpoint', {
+      domainName: recordName,
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: domainName }),
+      encryptionKey: topology.regionalKey(region),
+    });
+    return { region, endpoint: endpoint.endpoint };
+  });
+  new DnsRouting(topology.globalStack, 'Dns', {
+    topology,
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(topology.globalStack, 'Zone', { hostedZoneId, zoneName: domainName }),
+    recordName,
+    regions: routedRegions,
+  });
+  new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
+  // --- end of routing ---
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return topology;
 }

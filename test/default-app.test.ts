@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,6 +20,8 @@ beforeAll(() => {
 describe('the default app', () => {
   test('has one stack per active Region plus the global stacks, in the right Regions', () => {
     expect(assembly.stacks.map((s) => [s.stackName, s.environment.region, s.environment.account]).sort()).toEqual([
+      ['multi-region-accelerator', 'us-west-2', '111111111111'],
+      ['multi-region-global', 'us-east-1', '111111111111'],
       ['multi-region-us-east-1', 'us-east-1', '111111111111'],
       ['multi-region-us-east-2', 'us-east-2', '111111111111'],
     ]);
@@ -36,6 +38,18 @@ describe('the default app', () => {
       const template = Template.fromStack(topology.regionalStack(region));
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, MultiRegion: false });
     }
+  });
+
+  test('routing: latency records with health checks for both Regions, an accelerator with two endpoint groups', () => {
+    const global = Template.fromStack(topology.globalStack);
+    for (const region of topology.activeRegions) {
+      global.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', Region: region, SetIdentifier: region, HealthCheckId: Match.anyValue() });
+    }
+    global.resourceCountIs('AWS::Route53::HealthCheck', 2);
+    const accelerator = Template.fromStack(topology.acceleratorStack);
+    accelerator.resourceCountIs('AWS::GlobalAccelerator::EndpointGroup', 2);
+    const budget = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'failover-budget.json'), 'utf8'));
+    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds])).toEqual([['dns', 30], ['accelerator', 30]]);
   });
 
   test('no KMS key is used from a stack of another Region', () => {

@@ -1,0 +1,314 @@
+import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ROUTE53_METRICS_REGION, MultiRegionApp } from '../topology/multi-region-app';
+import { Posture } from '../topology/posture';
+import { FailoverBudgetReport } from './failover-budget-report';
+import { FailoverPathBudget, RegionFailoverTime, describeBudget, dnsFailoverTime, worstCaseSeconds } from './failover-budget';
+import { EndpointHealthCheckProtocol, defaultPortOf } from './health-check-protocol';
+import { RegionalEndpoint } from './regional-endpoint';
+import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
+import { checkInterval, checkRecordInZone, checkThreshold, normalizeDomainName } from './routing-validation';
+
+/** Regions Route 53 can run health checkers in (the `Regions` of a health check). */
+export const ROUTE53_CHECKER_REGIONS: readonly string[] = [
+  'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1',
+];
+
+/** Above this TTL a failover record gets a warning: clients keep the failed Region's answer that long. */
+export const FAILOVER_TTL_WARNING_SECONDS = 60;
+/** Above this TTL a failover record is refused. */
+export const FAILOVER_TTL_MAX_SECONDS = 300;
+
+/**
+ * Properties of `DnsRouting`.
+ */
+export interface DnsRoutingProps {
+  /** The topology: its posture picks latency (active-active) or failover (active-passive) records. */
+  readonly topology: MultiRegionApp;
+
+  /**
+   * The public hosted zone of `recordName`, for example
+   * `HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName })` (no look-up).
+   */
+  readonly hostedZone: route53.IHostedZone;
+
+  /** The name clients resolve, for example `app.example.com`; the zone's apex or a name below it. */
+  readonly recordName: string;
+
+  /** One entry per active Region, each with its endpoint. */
+  readonly regions: RoutedRegion[];
+
+  /**
+   * How Route 53 checks each endpoint.
+   * @default EndpointHealthCheckProtocol.HTTPS
+   */
+  readonly healthCheckProtocol?: EndpointHealthCheckProtocol;
+
+  /**
+   * Time between two checks from one checker: 10 s (fast, billed extra) or 30 s.
+   * @default Duration.seconds(10)
+   */
+  readonly healthCheckInterval?: Duration;
+
+  /**
+   * Consecutive failed checks before an endpoint counts as unhealthy (1 to 10).
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * Regions the health checkers run in, at least three of `ROUTE53_CHECKER_REGIONS`.
+   * @default - chosen by Route 53
+   */
+  readonly healthCheckRegions?: string[];
+
+  /**
+   * TTL of records that cannot be aliases (domain-name endpoints and load balancers imported
+   * without a canonical hosted zone id). Failover records warn above 60 s and refuse above 300 s.
+   * @default Duration.seconds(60)
+   */
+  readonly ttl?: Duration;
+
+  /**
+   * Whether alias records also follow the load balancer's own target health, on top of the
+   * record's health check. Failover alias records must follow it.
+   * @default - true for failover records, false for latency records
+   */
+  readonly evaluateTargetHealth?: boolean;
+
+  /**
+   * Health of a Region whose `healthAlarm` has too little data (for example while its probe is
+   * not reporting).
+   * @default route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS
+   */
+  readonly insufficientDataHealthStatus?: route53.InsufficientDataHealthStatusEnum;
+}
+
+/**
+ * Route 53 records for a multi-Region service, each guarded by a health check: latency records
+ * (one per Region) for an active-active topology, PRIMARY and SECONDARY failover records for an
+ * active-passive one. Put it in `topology.globalStack` (us-east-1), where the health checks'
+ * metrics and their alarms live.
+ *
+ * A Region with a `healthAlarm` gets a CALCULATED health check that is healthy only while both
+ * its endpoint check and a CLOUDWATCH_METRIC check on the alarm are healthy. The alarm stays in
+ * its own Region: Route 53 names it by name and Region.
+ */
+export class DnsRouting extends Construct {
+  /** `latency` or `failover`. */
+  public readonly routingPolicy: string;
+  /** The fully qualified record name, without the trailing dot. */
+  public readonly recordName: string;
+  /** Worst-case time to move DNS traffic off a failed Region. */
+  public readonly failoverBudget: FailoverPathBudget;
+  private readonly recordHealthChecks = new Map<string, route53.IHealthCheck>();
+  private readonly endpointHealthChecks = new Map<string, route53.IHealthCheck>();
+  private readonly recordsByRegion = new Map<string, route53.RecordSet>();
+
+  constructor(scope: Construct, id: string, props: DnsRoutingProps) {
+    super(scope, id);
+    // Strong cross-Region references (export writer and reader): a regional stack cannot drop
+    // or replace a load balancer this routing still points at, so routing never goes stale.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const regions = resolveRoutedRegions(props.topology, props.regions, 'DnsRouting');
+    const zoneName = zoneNameOf(props.hostedZone);
+    checkRecordInZone(props.recordName, zoneName);
+    this.recordName = normalizeDomainName(props.recordName);
+
+    const protocol = props.healthCheckProtocol ?? EndpointHealthCheckProtocol.HTTPS;
+    const intervalSeconds = checkInterval(props.healthCheckInterval ?? Duration.seconds(10), 'DnsRouting healthCheckInterval');
+    const failureThreshold = checkThreshold(props.failureThreshold ?? 3, 'DnsRouting failureThreshold');
+    const checkerRegions = checkCheckerRegions(props.healthCheckRegions);
+    const ttl = props.ttl ?? Duration.seconds(60);
+    const failover = props.topology.posture === Posture.ACTIVE_PASSIVE;
+    this.routingPolicy = failover ? 'failover' : 'latency';
+    if (failover) {
+      this.checkFailoverShape(props.topology, ttl);
+      if (props.evaluateTargetHealth === false) {
+        throw new Error('evaluateTargetHealth is false, but failover alias records must evaluate target health; leave it out or set it to true.');
+      }
+    }
+    const evaluateTargetHealth = props.evaluateTargetHealth ?? failover;
+    const isApex = this.recordName === normalizeDomainName(zoneName);
+
+    const times: RegionFailoverTime[] = [];
+    for (const r of regions) {
+      const endpointCheck = new route53.HealthCheck(this, `EndpointHealthCheck-${r.region}`, {
+        type: healthCheckTypeOf(protocol),
+        fqdn: r.endpoint.dnsName,
+        port: r.endpoint.healthCheckPort ?? defaultPortOf(protocol),
+        resourcePath: protocol === EndpointHealthCheckProtocol.TCP ? undefined : r.endpoint.healthPath,
+        requestInterval: Duration.seconds(intervalSeconds),
+        failureThreshold,
+        regions: checkerRegions,
+      });
+      Tags.of(endpointCheck).add('Name', `${this.recordName} ${r.region} endpoint`);
+      this.endpointHealthChecks.set(r.region, endpointCheck);
+
+      const recordCheck = r.healthAlarm
+        ? this.deepHealthCheck(r, endpointCheck, props.insufficientDataHealthStatus)
+        : endpointCheck;
+      this.recordHealthChecks.set(r.region, recordCheck);
+
+      const role = failover ? (r.region === props.topology.primaryRegion ? route53.Failover.PRIMARY : route53.Failover.SECONDARY) : undefined;
+      this.recordsByRegion.set(r.region, this.newRecord(r, props.hostedZone, recordCheck, role, ttl, isApex, evaluateTargetHealth));
+      times.push(dnsFailoverTime(r.region, intervalSeconds, failureThreshold, r.endpoint.isAlias ? undefined : ttl.toSeconds()));
+    }
+
+    this.failoverBudget = {
+      path: 'dns',
+      constructPath: this.node.path,
+      routingPolicy: this.routingPolicy,
+      formula: 'interval x failure threshold + TTL (alias records: interval x failure threshold)',
+      worstCaseSeconds: worstCaseSeconds(times),
+      regions: times,
+      caveats: [
+        'Alias records count the health-check time only; answers for a load balancer carry its own 60 s TTL, which resolvers may still honour.',
+        ...(regions.some((r) => r.healthAlarm) ? ['A Region that leaves through its health alarm also waits for the alarm (period x evaluation periods) before the health check follows it.'] : []),
+        'Resolvers and clients that ignore the TTL keep the failed answer longer.',
+      ],
+    };
+    FailoverBudgetReport.of(this).addPath(this.failoverBudget);
+    Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
+  }
+
+  /** The health check that guards the record of `region` (the CALCULATED one when the Region has a health alarm). */
+  public healthCheck(region: string): route53.IHealthCheck {
+    return this.lookUp(this.recordHealthChecks, region);
+  }
+
+  /** The health check of the endpoint of `region`. */
+  public endpointHealthCheck(region: string): route53.IHealthCheck {
+    return this.lookUp(this.endpointHealthChecks, region);
+  }
+
+  /** The record of `region`. */
+  public record(region: string): route53.RecordSet {
+    return this.lookUp(this.recordsByRegion, region);
+  }
+
+  /**
+   * Route 53's `HealthCheckStatus` of the health check guarding `region` (1 healthy, 0 unhealthy).
+   * The metric exists only in us-east-1, so put alarms on it in `topology.globalStack`.
+   */
+  public metricHealthCheckStatus(region: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Route53',
+      metricName: 'HealthCheckStatus',
+      dimensionsMap: { HealthCheckId: this.healthCheck(region).healthCheckId },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+      region: ROUTE53_METRICS_REGION,
+      ...props,
+    });
+  }
+
+  private lookUp<T>(map: Map<string, T>, region: string): T {
+    const value = map.get(region);
+    if (value === undefined) {
+      throw new Error(`'${region}' is not routed by ${this.node.path}; routed Regions: ${[...map.keys()].join(', ')}.`);
+    }
+    return value;
+  }
+
+  private deepHealthCheck(r: RoutedRegion, endpointCheck: route53.IHealthCheck, insufficientData?: route53.InsufficientDataHealthStatusEnum): route53.IHealthCheck {
+    const alarmCheck = new route53.HealthCheck(this, `AlarmHealthCheck-${r.region}`, {
+      type: route53.HealthCheckType.CLOUDWATCH_METRIC,
+      alarmIdentifier: { name: r.healthAlarm!.alarmName, region: healthAlarmRegionOf(r) },
+      insufficientDataHealthStatus: insufficientData ?? route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+    });
+    Tags.of(alarmCheck).add('Name', `${this.recordName} ${r.region} deep health`);
+    // Healthy only while both children are: the endpoint answers AND the alarm is not in ALARM.
+    const combined = new route53.HealthCheck(this, `HealthCheck-${r.region}`, {
+      type: route53.HealthCheckType.CALCULATED,
+      childHealthChecks: [endpointCheck, alarmCheck],
+      healthThreshold: 2,
+    });
+    Tags.of(combined).add('Name', `${this.recordName} ${r.region}`);
+    return combined;
+  }
+
+  private newRecord(r: RoutedRegion, zone: route53.IHostedZone, healthCheck: route53.IHealthCheck,
+    failover: route53.Failover | undefined, ttl: Duration, isApex: boolean, evaluateTargetHealth: boolean): route53.RecordSet {
+    const common = {
+      zone,
+      recordName: `${this.recordName}.`,
+      setIdentifier: failover ? `${r.region}-${failover.toLowerCase()}` : r.region,
+      region: failover ? undefined : r.region,
+      failover,
+      healthCheck,
+    };
+    if (r.endpoint.isAlias) {
+      return new route53.ARecord(this, `Record-${r.region}`, {
+        ...common,
+        target: route53.RecordTarget.fromAlias(new LoadBalancerAlias(r.endpoint, evaluateTargetHealth)),
+      });
+    }
+    if (isApex) {
+      throw new Error(`recordName '${this.recordName}' is the zone's apex, where a CNAME is not allowed, but the endpoint of '${r.region}' (${r.endpoint.description}) `
+        + 'needs one; use a name below the apex, or a load balancer with its canonical hosted zone id so the record can be an alias.');
+    }
+    return new route53.CnameRecord(this, `Record-${r.region}`, { ...common, domainName: r.endpoint.dnsName, ttl });
+  }
+
+  private checkFailoverShape(topology: MultiRegionApp, ttl: Duration): void {
+    if (topology.standbyRegions.length !== 1) {
+      throw new Error(`Route 53 failover routing has one PRIMARY and one SECONDARY record, but ${topology.node.path} has ${topology.standbyRegions.length} standby Regions `
+        + `(${topology.standbyRegions.join(', ')}); use exactly two active Regions for an active-passive app.`);
+    }
+    const seconds = ttl.toSeconds();
+    if (seconds > FAILOVER_TTL_MAX_SECONDS) {
+      throw new Error(`DnsRouting ttl is ${seconds} s on failover records; clients would keep a failed primary for that long. Use at most ${FAILOVER_TTL_MAX_SECONDS} s (${FAILOVER_TTL_WARNING_SECONDS} s or less is recommended).`);
+    }
+    if (seconds > FAILOVER_TTL_WARNING_SECONDS) {
+      Annotations.of(this).addWarningV2('multi-region-cdk:routing-failover-ttl',
+        `ttl is ${seconds} s on failover records: clients may keep a failed primary's answer for up to ${seconds} s after Route 53 fails over; ${FAILOVER_TTL_WARNING_SECONDS} s or less is recommended.`);
+    }
+  }
+}
+
+/** An alias to a load balancer, from its DNS name and canonical hosted zone id (which may come from another Region). */
+class LoadBalancerAlias implements route53.IAliasRecordTarget {
+  constructor(private readonly endpoint: RegionalEndpoint, private readonly evaluateTargetHealth: boolean) {}
+
+  public bind(): route53.AliasRecordTargetConfig {
+    return {
+      hostedZoneId: this.endpoint.canonicalHostedZoneId!,
+      // Only load balancers have a canonical hosted zone id; answer with their dual-stack name,
+      // as Route 53's console and aws-cdk-lib's LoadBalancerTarget do.
+      dnsName: `dualstack.${this.endpoint.dnsName}`,
+      evaluateTargetHealth: this.evaluateTargetHealth,
+    };
+  }
+}
+
+function healthCheckTypeOf(protocol: EndpointHealthCheckProtocol): route53.HealthCheckType {
+  switch (protocol) {
+    case EndpointHealthCheckProtocol.HTTP: return route53.HealthCheckType.HTTP;
+    case EndpointHealthCheckProtocol.TCP: return route53.HealthCheckType.TCP;
+    default: return route53.HealthCheckType.HTTPS;
+  }
+}
+
+function checkCheckerRegions(regions: string[] | undefined): string[] | undefined {
+  if (regions === undefined) return undefined;
+  const unknown = regions.filter((r) => !ROUTE53_CHECKER_REGIONS.includes(r));
+  if (unknown.length > 0) {
+    throw new Error(`healthCheckRegions ${unknown.join(', ')} cannot run Route 53 health checkers; choose from ${ROUTE53_CHECKER_REGIONS.join(', ')}.`);
+  }
+  if (new Set(regions).size < 3) {
+    throw new Error(`healthCheckRegions has ${new Set(regions).size} distinct Region(s) (${regions.join(', ')}); Route 53 needs at least three, or leave it out to let Route 53 choose.`);
+  }
+  return regions;
+}
+
+/** The zone's name; a zone imported by id alone has none, and the record could not be checked against it. */
+function zoneNameOf(zone: route53.IHostedZone): string {
+  try {
+    return zone.zoneName;
+  } catch {
+    throw new Error(`hosted zone ${zone.node.path} has no name (imported with fromHostedZoneId); import it with HostedZone.fromHostedZoneAttributes(scope, id, { hostedZoneId, zoneName }).`);
+  }
+}
