@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MultiRegionApp } from '../lib';
+import { DsqlPeeredClusters, MultiRegionApp } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
 /**
@@ -14,6 +14,11 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     account: requireContext(app, CONTEXT.account),
     stackNamePrefix: 'multi-region',
   });
+
+  // --- data: Aurora DSQL clusters in us-east-1 and us-east-2, peered with us-west-2 as witness ---
+  new DsqlPeeredClusters(topology, 'Dsql', { topology });
+  // --- end data ---
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return topology;
 }
