@@ -60,7 +60,7 @@ describe('DSQL peering handler (aws-sdk-client-mock where moto falls short)', ()
       .toEqual({ IsComplete: true, Data: { WitnessRegion: WITNESS } });
   });
 
-  test('[aws-sdk-client-mock: moto omits the cluster's own ARN from clusters] clusters that list themselves and their peer count as peered, so a repeat sends no UpdateCluster', async () => {
+  test('[aws-sdk-client-mock: moto omits the own ARN from clusters] clusters that list themselves and their peer count as peered, so a repeat sends no UpdateCluster', async () => {
     dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'ACTIVE', [B]));
     dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'ACTIVE', [A]));
     expect(await peering.ensurePeered(peering.parseConfig(props), runtime())).toEqual([]);
