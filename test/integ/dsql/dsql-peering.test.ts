@@ -1,9 +1,8 @@
 import { CreateClusterCommand, DeleteClusterCommand, DSQLClient, GetClusterCommand } from '@aws-sdk/client-dsql';
-import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import * as path from 'path';
-import * as peering from '../../lambda/dsql-peering/peering';
+import * as peering from '../../../lambda/dsql-peering/peering';
+import { awsClientConfig, motoEndpoint } from '../harness/endpoints';
 
 /**
  * The DSQL peering handler's core against moto's DSQL emulation (moto server on loopback).
@@ -16,29 +15,16 @@ import * as peering from '../../lambda/dsql-peering/peering';
  *   the witness, nor lists the cluster's own ARN in `clusters`;
  * - only us-east-1 and us-east-2 have a DSQL backend.
  * The paths moto cannot show are tested with aws-sdk-client-mock in test/data/dsql-peering-handler.test.ts.
+ * The moto server is the harness's (project integ-dsql), reached through test/integ/harness/endpoints.ts.
  */
 
 const REGION_A = 'us-east-1';
 const REGION_B = 'us-east-2';
 const WITNESS = 'us-west-2';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-
-/** The moto server: from the integration harness's endpoints file, or MOTO_ENDPOINT. */
-function motoEndpoint(): string {
-  if (process.env.MOTO_ENDPOINT) return process.env.MOTO_ENDPOINT;
-  const file = path.join(__dirname, '..', '..', '.integ', 'endpoints.json');
-  if (fs.existsSync(file)) {
-    const moto = JSON.parse(fs.readFileSync(file, 'utf8')).moto;
-    const url = typeof moto === 'string' ? moto : moto?.url ?? moto?.endpoint;
-    if (url) return url;
-  }
-  throw new Error('No moto server: run the integration harness (it writes .integ/endpoints.json) or set MOTO_ENDPOINT=http://127.0.0.1:<port>.');
-}
-
 const endpoint = motoEndpoint();
 
 function client(region: string, url: string = endpoint): DSQLClient {
-  return new DSQLClient({ region, endpoint: url, credentials, maxAttempts: 1 });
+  return new DSQLClient({ ...awsClientConfig(url, region), maxAttempts: 1 });
 }
 
 /** A factory of real clients that records the name of every command sent. */
@@ -107,12 +93,9 @@ function event(requestType: 'Create' | 'Update' | 'Delete', arns: string[], extr
   };
 }
 
-beforeEach(async () => {
-  await motoApi('reset');
-  await motoApi('state-manager/unset-transition', { model_name: 'dsql::cluster' });
-});
-
-afterAll(async () => {
+// No moto reset: each test makes its own clusters, and the moto server may be shared with other
+// test files. The one global setting used here, the cluster state progression, is put back after each test.
+afterEach(async () => {
   await motoApi('state-manager/unset-transition', { model_name: 'dsql::cluster' });
 });
 
