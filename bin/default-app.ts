@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AcceleratorRouting, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, RoutedRegion } from '../lib';
+import { AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp, RoutedRegion } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
 /**
@@ -38,6 +38,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   });
   new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
   // --- end of routing ---
+  // --- data: Aurora DSQL clusters in us-east-1 and us-east-2, peered with us-west-2 as witness ---
+  new DsqlPeeredClusters(topology, 'Dsql', { topology });
+  // --- end data ---
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return topology;

@@ -1,0 +1,304 @@
+import {
+  DSQLClient,
+  GetClusterCommand,
+  GetClusterCommandOutput,
+  UpdateClusterCommand,
+} from '@aws-sdk/client-dsql';
+
+/**
+ * The core of the DSQL peering custom resource: plain functions that take a client factory,
+ * a clock and a sleep, so tests drive them against an emulator without waiting.
+ */
+
+/** Creates the DSQL client of one Region; the handler caches one per Region. */
+export type ClientFactory = (region: string) => DSQLClient;
+
+/** Retry policy for throttling and conflict errors. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry; doubles on each retry. */
+  readonly baseDelayMs: number;
+  /** Upper bound of one delay. */
+  readonly maxDelayMs: number;
+}
+
+/** Everything the core needs from the outside world. */
+export interface Runtime {
+  readonly clientFor: ClientFactory;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly retry: RetryOptions;
+  /** Structured log line; receives ARNs, statuses and error names only, never the event. */
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** One cluster of the pair. */
+export interface ClusterRef {
+  readonly arn: string;
+  readonly region: string;
+  readonly identifier: string;
+}
+
+/** The two clusters to peer and their witness. */
+export interface PeeringConfig {
+  readonly clusters: [ClusterRef, ClusterRef];
+  readonly witnessRegion: string;
+  /** How long `isComplete` waits for both clusters to become ACTIVE. */
+  readonly timeoutSeconds: number;
+}
+
+/** The custom resource's properties, as CloudFormation passes them (all strings). */
+export interface PeeringResourceProperties {
+  readonly ClusterArns: string[];
+  readonly WitnessRegion: string;
+  readonly TimeoutSeconds: string;
+}
+
+/** The subset of the CloudFormation event the core reads. */
+export interface PeeringEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: PeeringResourceProperties;
+  readonly OldResourceProperties?: PeeringResourceProperties;
+}
+
+/** What `onEvent` hands to the Provider framework (and so to `isComplete`). */
+export interface OnEventResult {
+  readonly PhysicalResourceId: string;
+  readonly Data: { readonly Deadline: string };
+}
+
+/** The event `isComplete` receives: the CloudFormation event merged with `onEvent`'s result. */
+export interface IsCompleteEvent extends PeeringEvent {
+  readonly Data?: { readonly Deadline?: string };
+}
+
+export interface IsCompleteResult {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+/** Statuses in which a peered cluster serves traffic. */
+const READY = new Set(['ACTIVE', 'IDLE']);
+/** Statuses in which a cluster is on its way out. */
+const GOING = new Set(['DELETING', 'DELETED', 'PENDING_DELETE']);
+/** Error names worth retrying: throttling, and conflicts with an operation still under way. */
+const RETRYABLE = new Set(['ThrottlingException', 'TooManyRequestsException', 'ConflictException', 'InternalServerException']);
+
+const ARN_PATTERN = /^arn:aws[a-z-]*:dsql:([a-z0-9-]+):\d{12}:cluster\/([a-z0-9]+)$/;
+
+/** Splits a cluster ARN into Region and identifier; throws naming the ARN when it is not one. */
+export function parseClusterArn(arn: string): ClusterRef {
+  const match = ARN_PATTERN.exec(arn ?? '');
+  if (!match) {
+    throw new Error(`'${arn}' is not an Aurora DSQL cluster ARN (arn:aws:dsql:<region>:<account>:cluster/<id>).`);
+  }
+  return { arn, region: match[1], identifier: match[2] };
+}
+
+/** Reads and checks the resource properties. */
+export function parseConfig(props: PeeringResourceProperties): PeeringConfig {
+  const arns = props.ClusterArns ?? [];
+  if (arns.length !== 2) {
+    throw new Error(`ClusterArns must hold exactly two cluster ARNs, got ${arns.length}: ${arns.join(', ')}.`);
+  }
+  const [a, b] = arns.map(parseClusterArn);
+  if (a.region === b.region) {
+    throw new Error(`Peered clusters must be in two different Regions; both ${a.arn} and ${b.arn} are in ${a.region}.`);
+  }
+  const witnessRegion = props.WitnessRegion;
+  if (!witnessRegion || witnessRegion === a.region || witnessRegion === b.region) {
+    throw new Error(`WitnessRegion '${witnessRegion ?? ''}' must be a third Region, neither ${a.region} nor ${b.region}.`);
+  }
+  const timeoutSeconds = Number(props.TimeoutSeconds ?? '1800');
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new Error(`TimeoutSeconds '${props.TimeoutSeconds}' must be a positive number.`);
+  }
+  return { clusters: [a, b], witnessRegion, timeoutSeconds };
+}
+
+/** The physical id names the pair, independent of order, so a new peer means a new resource. */
+export function physicalIdOf(config: PeeringConfig): string {
+  return `dsql-peering:${config.clusters.map((c) => c.arn).sort().join(',')}`;
+}
+
+/** Runs `call`, retrying throttling and conflict errors with exponential backoff and full jitter. */
+export async function withRetry<T>(what: string, call: () => Promise<T>, rt: Runtime): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const name = errorName(err);
+      if (!RETRYABLE.has(name) || attempt >= rt.retry.maxAttempts) throw err;
+      const cap = Math.min(rt.retry.maxDelayMs, rt.retry.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(cap / 2 + Math.random() * (cap / 2));
+      rt.log('retrying', { what, error: name, attempt, delayMs });
+      await rt.sleep(delayMs);
+    }
+  }
+}
+
+/** The cluster as GetCluster sees it, or undefined when it no longer exists. */
+async function describe(cluster: ClusterRef, rt: Runtime): Promise<GetClusterCommandOutput | undefined> {
+  try {
+    return await withRetry(`GetCluster ${cluster.arn}`,
+      () => rt.clientFor(cluster.region).send(new GetClusterCommand({ identifier: cluster.identifier })), rt);
+  } catch (err) {
+    if (errorName(err) === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+/** The peers a cluster lists (the service includes the cluster's own ARN in the list). */
+function peersOf(cluster: ClusterRef, out: GetClusterCommandOutput): string[] {
+  return (out.multiRegionProperties?.clusters ?? []).filter((arn) => arn !== cluster.arn);
+}
+
+function isPeeredWith(cluster: ClusterRef, out: GetClusterCommandOutput, peer: ClusterRef, witnessRegion: string): boolean {
+  const peers = peersOf(cluster, out);
+  return out.multiRegionProperties?.witnessRegion === witnessRegion && peers.length === 1 && peers[0] === peer.arn;
+}
+
+/**
+ * Points each cluster at the other, calling each cluster's own Region. A cluster already
+ * peered as asked is left alone, so a repeated or unchanged request changes nothing.
+ * @returns the ARNs of the clusters that were updated
+ */
+export async function ensurePeered(config: PeeringConfig, rt: Runtime): Promise<string[]> {
+  const [a, b] = config.clusters;
+  const pairs = [[a, b], [b, a]] as const;
+  // Both clusters are checked before either is changed, so a missing one leaves the other as it was.
+  const states = await Promise.all(pairs.map(async ([cluster, peer]) => {
+    const current = await describe(cluster, rt);
+    if (!current) {
+      throw new Error(`DSQL cluster ${cluster.arn} does not exist; it cannot be peered with ${peer.arn}.`);
+    }
+    if (GOING.has(current.status ?? '')) {
+      throw new Error(`DSQL cluster ${cluster.arn} is ${current.status}; it cannot be peered with ${peer.arn}.`);
+    }
+    return current;
+  }));
+  const updated: string[] = [];
+  for (const [i, [cluster, peer]] of pairs.entries()) {
+    if (isPeeredWith(cluster, states[i], peer, config.witnessRegion)) {
+      rt.log('already peered', { cluster: cluster.arn, peer: peer.arn });
+      continue;
+    }
+    await withRetry(`UpdateCluster ${cluster.arn}`, () => rt.clientFor(cluster.region).send(new UpdateClusterCommand({
+      identifier: cluster.identifier,
+      multiRegionProperties: { witnessRegion: config.witnessRegion, clusters: [peer.arn] },
+    })), rt);
+    rt.log('peering requested', { cluster: cluster.arn, peer: peer.arn, witnessRegion: config.witnessRegion });
+    updated.push(cluster.arn);
+  }
+  return updated;
+}
+
+/**
+ * Removes each cluster's peer where it still points at the other cluster of this pair, so both
+ * can be deleted. A cluster that is gone or being deleted is skipped, and so is one that has
+ * meanwhile been peered with another cluster (the pair was replaced).
+ * @returns the ARNs of the clusters that were updated
+ */
+export async function unpeer(config: PeeringConfig, rt: Runtime): Promise<string[]> {
+  const updated: string[] = [];
+  const [a, b] = config.clusters;
+  for (const [cluster, peer] of [[a, b], [b, a]] as const) {
+    const current = await describe(cluster, rt);
+    if (!current || GOING.has(current.status ?? '')) {
+      rt.log('cluster gone, nothing to unpeer', { cluster: cluster.arn, status: current?.status ?? 'NOT_FOUND' });
+      continue;
+    }
+    if (!peersOf(cluster, current).includes(peer.arn)) {
+      rt.log('not peered with this pair, left alone', { cluster: cluster.arn, peer: peer.arn });
+      continue;
+    }
+    try {
+      await withRetry(`UpdateCluster ${cluster.arn}`, () => rt.clientFor(cluster.region).send(new UpdateClusterCommand({
+        identifier: cluster.identifier,
+        multiRegionProperties: { witnessRegion: current.multiRegionProperties?.witnessRegion ?? config.witnessRegion, clusters: [] },
+      })), rt);
+    } catch (err) {
+      // Deleted between GetCluster and UpdateCluster: nothing left to unpeer.
+      if (errorName(err) === 'ResourceNotFoundException') continue;
+      throw err;
+    }
+    rt.log('unpeering requested', { cluster: cluster.arn, peer: peer.arn });
+    updated.push(cluster.arn);
+  }
+  return updated;
+}
+
+/** The Provider framework's onEvent: starts peering (Create, Update) or unpeering (Delete). */
+export async function onEvent(event: PeeringEvent, rt: Runtime): Promise<OnEventResult> {
+  if (event.RequestType === 'Delete') {
+    const config = tryParseConfig(event.ResourceProperties, rt);
+    // Properties that never peered anything (a Create that failed validation) leave nothing to undo.
+    if (config) {
+      rt.log('event', { requestType: event.RequestType, clusters: config.clusters.map((c) => c.arn) });
+      await unpeer(config, rt);
+    }
+    return { PhysicalResourceId: event.PhysicalResourceId ?? 'dsql-peering:none', Data: { Deadline: deadlineOf(config, rt) } };
+  }
+  const config = parseConfig(event.ResourceProperties);
+  rt.log('event', { requestType: event.RequestType, clusters: config.clusters.map((c) => c.arn), witnessRegion: config.witnessRegion });
+  await ensurePeered(config, rt);
+  return { PhysicalResourceId: physicalIdOf(config), Data: { Deadline: deadlineOf(config, rt) } };
+}
+
+function tryParseConfig(props: PeeringResourceProperties, rt: Runtime): PeeringConfig | undefined {
+  try {
+    return parseConfig(props);
+  } catch (err) {
+    rt.log('properties not valid, nothing to unpeer', { error: (err as Error).message });
+    return undefined;
+  }
+}
+
+function deadlineOf(config: PeeringConfig | undefined, rt: Runtime): string {
+  return new Date(rt.now() + (config?.timeoutSeconds ?? 0) * 1000).toISOString();
+}
+
+/**
+ * The Provider framework's isComplete: true once both clusters are ACTIVE and list each other
+ * (Create, Update), or once neither is still UPDATING (Delete). A FAILED cluster, or the
+ * deadline passing, fails the deployment with each cluster's status.
+ */
+export async function isComplete(event: IsCompleteEvent, rt: Runtime): Promise<IsCompleteResult> {
+  const config = event.RequestType === 'Delete' ? tryParseConfig(event.ResourceProperties, rt) : parseConfig(event.ResourceProperties);
+  if (!config) return { IsComplete: true };
+  const [a, b] = config.clusters;
+  const states = await Promise.all(config.clusters.map((c) => describe(c, rt)));
+  const summary = config.clusters.map((c, i) => `${c.arn} is ${states[i]?.status ?? 'NOT_FOUND'}`).join(', ');
+
+  let done: boolean;
+  if (event.RequestType === 'Delete') {
+    done = states.every((s) => !s || s.status !== 'UPDATING');
+  } else {
+    config.clusters.forEach((c, i) => {
+      const status = states[i]?.status;
+      if (!states[i] || status === 'FAILED' || GOING.has(status ?? '')) {
+        throw new Error(`DSQL peering of ${a.arn} and ${b.arn} (witness ${config.witnessRegion}) failed: cluster ${c.arn} is ${status ?? 'NOT_FOUND'}.`);
+      }
+    });
+    done = READY.has(states[0]!.status ?? '') && READY.has(states[1]!.status ?? '')
+      && isPeeredWith(a, states[0]!, b, config.witnessRegion) && isPeeredWith(b, states[1]!, a, config.witnessRegion);
+  }
+  rt.log('status', { requestType: event.RequestType, done, summary });
+  if (done) {
+    return event.RequestType === 'Delete'
+      ? { IsComplete: true }
+      : { IsComplete: true, Data: { WitnessRegion: config.witnessRegion } };
+  }
+  const deadline = Date.parse(event.Data?.Deadline ?? '');
+  if (Number.isFinite(deadline) && rt.now() > deadline) {
+    throw new Error(`Timed out after ${config.timeoutSeconds} s waiting for DSQL peering (witness ${config.witnessRegion}): ${summary}.`);
+  }
+  return { IsComplete: false };
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string })?.name ?? 'Error';
+}

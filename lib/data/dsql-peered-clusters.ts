@@ -1,0 +1,179 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { MultiRegionApp } from '../topology/multi-region-app';
+import { assertKnownRegion } from '../topology/regions';
+import { DsqlCluster } from './dsql-cluster';
+import { DsqlPeering } from './dsql-peering';
+import { DSQL_MULTI_REGION_SETS, DSQL_MULTI_REGION_SETS_SOURCE } from './dsql-region-sets';
+
+/**
+ * Properties of `DsqlPeeredClusters`.
+ */
+export interface DsqlPeeredClustersProps {
+  /** The app's Regions and stacks; each cluster goes into its Region's stack. */
+  readonly topology: MultiRegionApp;
+
+  /**
+   * The two Regions that get a cluster, both active Regions of `topology`. The first one holds
+   * the peering resource.
+   * @default - the topology's active Regions (there must be exactly two), primary Region first
+   */
+  readonly peerRegions?: string[];
+
+  /**
+   * The witness Region.
+   * @default - the topology's witness Region
+   */
+  readonly witnessRegion?: string;
+
+  /**
+   * Whether the service refuses to delete the clusters.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the clusters when they leave their stacks.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Tags of both clusters, besides the stacks' own tags.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * How long a deployment waits for the peered clusters to become ACTIVE before it fails.
+   * @default Duration.minutes(30)
+   */
+  readonly peeringTimeout?: Duration;
+}
+
+/**
+ * A multi-Region Aurora DSQL database in one `cdk deploy --all`: a cluster in each of two
+ * Regional stacks, encrypted with that Region's `RegionalKey`, with the same witness Region,
+ * and a `DsqlPeering` custom resource in the first Region's stack that peers them.
+ *
+ * The second Region's stack deploys first (the first one reads its cluster's ARN through a
+ * cross-Region reference); its cluster waits in PENDING_SETUP until the peering resource runs.
+ */
+export class DsqlPeeredClusters extends Construct {
+  /** The two Regions with a cluster, the one holding the peering resource first. */
+  public readonly peerRegions: string[];
+  /** The witness Region. */
+  public readonly witnessRegion: string;
+  /** The peering custom resource. */
+  public readonly peering: DsqlPeering;
+  private readonly clusters = new Map<string, DsqlCluster>();
+
+  constructor(scope: Construct, id: string, props: DsqlPeeredClustersProps) {
+    super(scope, id);
+    const topology = props.topology;
+    const peers = props.peerRegions ?? defaultPeers(topology);
+    const witness = props.witnessRegion ?? topology.witnessRegion;
+    validateDsqlRegions(peers, witness, topology);
+    this.peerRegions = [...peers];
+    this.witnessRegion = witness!;
+
+    for (const region of this.peerRegions) {
+      this.clusters.set(region, new DsqlCluster(topology.regionalStack(region), id, {
+        encryptionKey: topology.regionalKey(region),
+        witnessRegion: this.witnessRegion,
+        deletionProtection: props.deletionProtection,
+        removalPolicy: props.removalPolicy,
+        tags: props.tags,
+      }));
+    }
+
+    const [home, other] = this.peerRegions;
+    this.peering = new DsqlPeering(topology.regionalStack(home), `${id}Peering`, {
+      localCluster: this.cluster(home),
+      peerCluster: this.cluster(other),
+      witnessRegion: this.witnessRegion,
+      timeout: props.peeringTimeout,
+    });
+  }
+
+  /** The cluster of `region`, one of `peerRegions`. */
+  public cluster(region: string): DsqlCluster {
+    const cluster = this.clusters.get(region);
+    if (!cluster) {
+      throw new Error(`'${region}' has no DSQL cluster in ${this.node.path}; Regions with one: ${this.peerRegions.join(', ')}.`);
+    }
+    return cluster;
+  }
+
+  /** The ARN of the cluster of `region`. */
+  public clusterArn(region: string): string {
+    return this.cluster(region).clusterArn;
+  }
+
+  /** The identifier of the cluster of `region`. */
+  public clusterIdentifier(region: string): string {
+    return this.cluster(region).clusterIdentifier;
+  }
+
+  /** The endpoint of the cluster of `region`, `<identifier>.dsql.<region>.on.aws`. */
+  public endpoint(region: string): string {
+    return this.cluster(region).endpoint;
+  }
+
+  /** Lets `grantee` connect with a custom database role to the cluster of `region` only. */
+  public grantConnect(grantee: iam.IGrantable, region: string): iam.Grant {
+    return this.cluster(region).grantConnect(grantee);
+  }
+
+  /** Lets `grantee` connect as `admin` to the cluster of `region` only. */
+  public grantConnectAdmin(grantee: iam.IGrantable, region: string): iam.Grant {
+    return this.cluster(region).grantConnectAdmin(grantee);
+  }
+}
+
+function defaultPeers(topology: MultiRegionApp): string[] {
+  const active = topology.activeRegions;
+  const primary = topology.primaryRegion;
+  return primary ? [primary, ...active.filter((r) => r !== primary)] : [...active];
+}
+
+/**
+ * Checks a DSQL multi-Region Region set at synth: two peered Regions that are active Regions of
+ * the topology, and a witness, all three different and in one supported Region set.
+ */
+function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: MultiRegionApp): void {
+  const sets = DSQL_MULTI_REGION_SETS.map((s) => `${s.name}: ${s.regions.join(', ')}`).join('; ');
+  if (peers.length !== 2) {
+    throw new Error(`Aurora DSQL peers exactly two clusters, but ${peers.length} peer Regions were given (${peers.join(', ') || 'none'}); `
+      + 'set peerRegions to two of the active Regions '
+      + `(${topology.activeRegions.join(', ')}).`);
+  }
+  peers.forEach((r, i) => assertKnownRegion(r, `peerRegions[${i}]`));
+  if (peers[0] === peers[1]) {
+    throw new Error(`peerRegions lists '${peers[0]}' twice; the two clusters must be in two different Regions.`);
+  }
+  for (const region of peers) {
+    if (!topology.activeRegions.includes(region)) {
+      throw new Error(`peer Region '${region}' is not an active Region of ${topology.node.path}; active Regions: ${topology.activeRegions.join(', ')}.`);
+    }
+  }
+  const set = DSQL_MULTI_REGION_SETS.find((s) => s.regions.includes(peers[0]));
+  if (!set || !set.regions.includes(peers[1])) {
+    throw new Error(`Aurora DSQL cannot peer ${peers[0]} with ${peers[1]}: both peers and the witness must come from one supported Region set (${sets}). `
+      + `Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`);
+  }
+  const validWitnesses = set.regions.filter((r) => !peers.includes(r));
+  if (witness === undefined) {
+    throw new Error(`Aurora DSQL multi-Region clusters need a witness Region, and none was given for peers ${peers.join(', ')}; `
+      + `set witnessRegion (on the MultiRegionApp or here) to one of: ${validWitnesses.join(', ')}.`);
+  }
+  assertKnownRegion(witness, 'witnessRegion');
+  if (peers.includes(witness)) {
+    throw new Error(`witnessRegion '${witness}' is also a peer Region; the witness must be a third Region: one of ${validWitnesses.join(', ')}.`);
+  }
+  if (!set.regions.includes(witness)) {
+    throw new Error(`witnessRegion '${witness}' is not supported for peers ${peers.join(', ')} (${set.name} Region set); `
+      + `valid witnesses: ${validWitnesses.join(', ')}. Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`);
+  }
+}
