@@ -3,3 +3,4 @@ export * from './topology/regions';
 export * from './topology/multi-region-app';
 export * from './keys/key-service';
 export * from './keys/regional-key';
+export * from './compliance/multi-region-checks';
