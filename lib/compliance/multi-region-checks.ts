@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GA1 } from './rules/accelerator-endpoint-group-health';
@@ -41,6 +41,15 @@ export class MultiRegionChecks extends NagPack {
     super(scope, props);
     this.packName = 'MultiRegion';
     this.ruleIds = RULES.map((r) => `${this.packName}-${r.id}`);
+  }
+
+  /**
+   * Validates the construct tree. Unlike cdk-nag's base pack, only error-level findings fail the
+   * synth; warnings are reported (in the validation report) without blocking it.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const report = super.validateScope(scope);
+    return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
   }
 
   protected checkResource(node: CfnResource): void {
