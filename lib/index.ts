@@ -4,3 +4,6 @@ export * from './topology/multi-region-app';
 export * from './keys/key-service';
 export * from './keys/regional-key';
 export * from './compliance/multi-region-checks';
+export * from './compliance/data-class';
+export * from './compliance/data-residency';
+export * from './compliance/data-residency-guard';
