@@ -2,7 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { MultiRegionApp, Posture } from '../../lib';
+import { MultiRegionApp, MultiRegionChecks, Posture } from '../../lib';
 
 // A primary in eu-west-1 serving all traffic, with a warm standby in eu-central-1.
 const app = new App();
@@ -13,5 +13,5 @@ new MultiRegionApp(app, 'Failover', {
   account: requireContext(app, CONTEXT.account),
   stackNamePrefix: 'failover',
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();
