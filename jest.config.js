@@ -9,5 +9,14 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integ/'],
       transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
     },
+    {
+      // Tests that need tools or servers installed into ignored folders (.venv/, .integ/).
+      displayName: 'integ',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integ'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+      testTimeout: 300_000,
+    },
   ],
 };
