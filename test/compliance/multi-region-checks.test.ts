@@ -1,8 +1,10 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { MultiRegionChecks } from '../../lib';
 import { newTestApp } from '../helpers/app';
+import { multiRegionFindings } from '../helpers/nag';
 
 describe('MultiRegionChecks', () => {
   test('names its rules MultiRegion-<id>', () => {
@@ -36,5 +38,15 @@ describe('MultiRegionChecks', () => {
     const report = pack.validateScope(app);
     expect(report.success).toBe(true);
     expect(report.violations).toEqual([expect.objectContaining({ ruleName: 'MultiRegion-CW1', severity: 'warning' })]);
+  });
+
+  test('exempts the handlers of aws-cdk-lib\'s own providers (cross-Region references) from the log rules', () => {
+    const app = newTestApp();
+    const env = (region: string) => ({ env: { account: '111111111111', region }, crossRegionReferences: true });
+    const origin = new ssm.StringParameter(new Stack(app, 'Origin', env('eu-west-1')), 'Value', { stringValue: 'v' });
+    new ssm.StringParameter(new Stack(app, 'Consumer', env('eu-west-3')), 'Copy', { stringValue: origin.parameterName });
+    const findings = multiRegionFindings(app);
+    expect(app.node.findAll().some((c) => c.node.path.endsWith('Custom::CrossRegionExportWriterCustomResourceProvider/Handler'))).toBe(true);
+    expect(findings.filter((f) => /^MultiRegion-LOG[12]$/.test(f.rule))).toEqual([]);
   });
 });

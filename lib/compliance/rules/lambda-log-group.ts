@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, CustomResourceProviderBase } from 'aws-cdk-lib';
 import { referencedLogicalIds, stackResources, synthesized, SynthesizedResource, walk } from './template';
 
 /** How a function's logs are kept, as far as its stack shows. */
@@ -9,6 +9,15 @@ export interface FunctionLogging {
   readonly retained: boolean;
   /** True when one of them is an `AWS::Logs::LogGroup` encrypted with a KMS key. */
   readonly encrypted: boolean;
+}
+
+/**
+ * True for a Lambda function the rules check: any `AWS::Lambda::Function` except the handlers of
+ * aws-cdk-lib's own custom resource providers (for example those behind cross-Region references),
+ * which take no log settings and which an app cannot reach to acknowledge.
+ */
+export function isCheckedFunction(node: CfnResource): boolean {
+  return node.cfnResourceType === 'AWS::Lambda::Function' && !(node.node.scope instanceof CustomResourceProviderBase);
 }
 
 /** True when `name` (a log group name in the template) is `/aws/lambda/<the function's name>`. */
