@@ -285,6 +285,30 @@ const CASES: Case[] = [
     },
     nonCompliant: (app) => publishPolicy(stackIn(app, 'S', 'us-east-1')),
   },
+  {
+    rule: 'MultiRegion-CW2',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const check = new route53.CfnHealthCheck(stack, 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 10, failureThreshold: 3 } });
+      new cloudwatch.Alarm(stack, 'CheckAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', dimensionsMap: { HealthCheckId: check.attrHealthCheckId }, period: Duration.minutes(1) }),
+        threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 1,
+      });
+      return 'S/Check';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const check = new route53.CfnHealthCheck(stack, 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 10, failureThreshold: 3 } });
+      const other = new route53.CfnHealthCheck(stack, 'OtherCheck', { healthCheckConfig: { type: 'CALCULATED', childHealthChecks: [check.attrHealthCheckId] } });
+      // An alarm on another check's status does not count.
+      new cloudwatch.Alarm(stack, 'OtherAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', dimensionsMap: { HealthCheckId: other.attrHealthCheckId }, period: Duration.minutes(1) }),
+        threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 1,
+      });
+      return 'S/Check';
+    },
+  },
 ];
 
 /** A function's policy allowing it to publish to one namespace; returns the policy's path. */

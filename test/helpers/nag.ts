@@ -22,11 +22,15 @@ export function multiRegionFindings(app: App): Finding[] {
 
 /** Synthesizes `app` (its plugins already added) and returns the open findings of `plugin`. */
 export function openFindings(app: App, plugin: string): Finding[] {
+  // Warnings are printed to stderr; the tests read them from the JSON report instead.
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
     app.synth();
   } catch (e) {
     // A failing plugin throws the report; the JSON copy below is what the tests read.
     if (!fs.existsSync(path.join(app.outdir, 'validation-report.json'))) throw e;
+  } finally {
+    quiet.mockRestore();
   }
   const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
   return report.pluginReports

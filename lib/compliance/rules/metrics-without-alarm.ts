@@ -1,10 +1,11 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { appResources, MultiRegionRule, ofType, synthesized } from './template';
+import { IConstruct } from 'constructs';
+import { appResources, MultiRegionRule, synthesized } from './template';
 
 const NAMESPACE_CONDITION_OPERATORS = ['StringEquals', 'StringLike'];
 
-function asList<T>(value: T | T[] | undefined): T[] {
+export function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
@@ -44,17 +45,30 @@ export function publishedNamespaces(node: CfnResource): string[] {
   return [...new Set(namespaces)];
 }
 
-/** The namespaces that alarms anywhere in the app watch, single-metric or metric-math. */
-export function alarmedNamespaces(node: CfnResource): Set<string> {
-  const namespaces = new Set<string>();
-  for (const alarm of ofType(appResources(node), 'AWS::CloudWatch::Alarm')) {
-    if (typeof alarm.properties.Namespace === 'string') namespaces.add(alarm.properties.Namespace);
-    for (const query of asList<any>(alarm.properties.Metrics)) {
-      const namespace = query.MetricStat?.Metric?.Namespace;
-      if (typeof namespace === 'string') namespaces.add(namespace);
+/** One metric an alarm watches. */
+export interface AlarmedMetric {
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly dimensions: { Name: string; Value: unknown }[];
+  /** The alarm's stack, since dimension values that reference resources only make sense there. */
+  readonly stack: Stack;
+}
+
+/** The metrics that alarms anywhere in the app watch, single-metric or metric-math. */
+export function alarmedMetrics(node: IConstruct): AlarmedMetric[] {
+  const metrics: AlarmedMetric[] = [];
+  for (const alarm of appResources(node).filter((r) => r.cfnResourceType === 'AWS::CloudWatch::Alarm')) {
+    const props = synthesized(alarm).properties;
+    const stack = Stack.of(alarm);
+    if (props.Namespace !== undefined) {
+      metrics.push({ namespace: props.Namespace, metricName: props.MetricName, dimensions: asList(props.Dimensions), stack });
+    }
+    for (const query of asList<any>(props.Metrics)) {
+      const metric = query.MetricStat?.Metric;
+      if (metric) metrics.push({ namespace: metric.Namespace, metricName: metric.MetricName, dimensions: asList(metric.Dimensions), stack });
     }
   }
-  return namespaces;
+  return metrics;
 }
 
 /** True when an IAM `StringLike` pattern (with * and ?) matches the namespace. */
@@ -73,7 +87,7 @@ export const CW1: MultiRegionRule = {
   check: (node) => {
     const published = publishedNamespaces(node);
     if (published.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const alarmed = [...alarmedNamespaces(node)];
+    const alarmed = alarmedMetrics(node).map((m) => m.namespace).filter((ns): ns is string => typeof ns === 'string');
     const unwatched = published.filter((ns) => !alarmed.some((a) => matches(ns, a)));
     return unwatched.length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
   },

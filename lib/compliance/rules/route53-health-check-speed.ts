@@ -4,7 +4,8 @@ import { asNumber, MultiRegionRule, synthesized } from './template';
 /** Longest detection time (interval x threshold) accepted for an endpoint health check: 30 s x 3. */
 export const MAX_DETECTION_SECONDS = 90;
 
-const ENDPOINT_TYPES = new Set(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP']);
+/** The health-check types that probe an endpoint (the others follow alarms or other checks). */
+export const ENDPOINT_HEALTH_CHECK_TYPES: ReadonlySet<string> = new Set(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP']);
 
 /** An endpoint health check that takes longer than 30 s x 3 to notice a failed Region. */
 export const DNS3: MultiRegionRule = {
@@ -16,7 +17,7 @@ export const DNS3: MultiRegionRule = {
   check: (node) => {
     if (node.cfnResourceType !== 'AWS::Route53::HealthCheck') return NagRuleCompliance.NOT_APPLICABLE;
     const config = synthesized(node).properties.HealthCheckConfig ?? {};
-    if (!ENDPOINT_TYPES.has(config.Type)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!ENDPOINT_HEALTH_CHECK_TYPES.has(config.Type)) return NagRuleCompliance.NOT_APPLICABLE;
     // Route 53's defaults: 30 s interval, threshold 3.
     const detection = (asNumber(config.RequestInterval ?? 30) ?? Infinity) * (asNumber(config.FailureThreshold ?? 3) ?? Infinity);
     return detection > MAX_DETECTION_SECONDS ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
