@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { alarmedMetrics } from './alarms';
 import { ENDPOINT_HEALTH_CHECK_TYPES } from './route53-health-check-speed';
-import { alarmedMetrics } from './metrics-without-alarm';
 import { MultiRegionRule, referencedLogicalIds, synthesized } from './template';
 
 /**

@@ -1,13 +1,9 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { IConstruct } from 'constructs';
-import { appResources, MultiRegionRule, synthesized } from './template';
+import { alarmedMetrics } from './alarms';
+import { asList, MultiRegionRule, synthesized } from './template';
 
 const NAMESPACE_CONDITION_OPERATORS = ['StringEquals', 'StringLike'];
-
-export function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 /** The policy documents of an IAM policy, managed policy or role (inline policies). */
 function policyDocuments(node: CfnResource): any[] {
@@ -43,32 +39,6 @@ export function publishedNamespaces(node: CfnResource): string[] {
     }
   }
   return [...new Set(namespaces)];
-}
-
-/** One metric an alarm watches. */
-export interface AlarmedMetric {
-  readonly namespace?: string;
-  readonly metricName?: string;
-  readonly dimensions: { Name: string; Value: unknown }[];
-  /** The alarm's stack, since dimension values that reference resources only make sense there. */
-  readonly stack: Stack;
-}
-
-/** The metrics that alarms anywhere in the app watch, single-metric or metric-math. */
-export function alarmedMetrics(node: IConstruct): AlarmedMetric[] {
-  const metrics: AlarmedMetric[] = [];
-  for (const alarm of appResources(node).filter((r) => r.cfnResourceType === 'AWS::CloudWatch::Alarm')) {
-    const props = synthesized(alarm).properties;
-    const stack = Stack.of(alarm);
-    if (props.Namespace !== undefined) {
-      metrics.push({ namespace: props.Namespace, metricName: props.MetricName, dimensions: asList(props.Dimensions), stack });
-    }
-    for (const query of asList<any>(props.Metrics)) {
-      const metric = query.MetricStat?.Metric;
-      if (metric) metrics.push({ namespace: metric.Namespace, metricName: metric.MetricName, dimensions: asList(metric.Dimensions), stack });
-    }
-  }
-  return metrics;
 }
 
 /** True when an IAM `StringLike` pattern (with * and ?) matches the namespace. */

@@ -86,6 +86,11 @@ export function ofType(resources: CfnResource[], type: string): SynthesizedResou
   return resources.filter((r) => r.cfnResourceType === type).map(synthesized);
 }
 
+/** A template value that may be one item or a list of them (IAM Action, Statement), as a list. */
+export function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
 /** A property's value as a number, whether the template holds it as a number or a string. */
 export function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
