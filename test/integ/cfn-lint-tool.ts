@@ -1,35 +1,26 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readEndpoints } from './harness/endpoints';
 
 /** Repository root (this file is <root>/test/integ/cfn-lint-tool.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The cfn-lint the integration harness pins (test/integ/harness requirements); keep them equal. */
-export const CFN_LINT_VERSION = '1.58.0';
-
-const VENV = path.join(REPO_ROOT, '.venv');
-const CFN_LINT = path.join(VENV, 'bin', 'cfn-lint');
+/**
+ * The cfn-lint that the harness's globalSetup installed into the ignored `.venv/` (pinned in
+ * test/integ/harness/python/moto.txt), so this test needs nothing installed by hand.
+ */
+export function harnessCfnLint(): string {
+  const cfnLint = readEndpoints().venv?.cfnLint;
+  if (!cfnLint || !fs.existsSync(cfnLint)) {
+    throw new Error(`cfn-lint not found (${cfnLint ?? 'no venv in the endpoints file'}); run this test in jest project integ, whose globalSetup installs it.`);
+  }
+  return cfnLint;
+}
 
 function run(command: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error ?? '') };
-}
-
-/**
- * The path of cfn-lint in the ignored `.venv/`. The harness's globalSetup installs it there; when
- * it is missing (this file run alone, or before the harness ran) it is installed here, pinned.
- */
-export function ensureCfnLint(): string {
-  const installed = fs.existsSync(CFN_LINT) ? run(CFN_LINT, ['--version']).stdout.trim() : '';
-  if (installed === `cfn-lint ${CFN_LINT_VERSION}`) return CFN_LINT;
-  if (!fs.existsSync(path.join(VENV, 'bin', 'python'))) {
-    const made = run('python3', ['-m', 'venv', VENV]);
-    if (made.status !== 0) throw new Error(`python3 -m venv ${VENV} failed (Python 3 is needed for cfn-lint):\n${made.stderr}`);
-  }
-  const pip = run(path.join(VENV, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `cfn-lint==${CFN_LINT_VERSION}`]);
-  if (pip.status !== 0) throw new Error(`pip install cfn-lint==${CFN_LINT_VERSION} into ${VENV} failed:\n${pip.stderr}`);
-  return CFN_LINT;
 }
 
 /** One cfn-lint finding, as its JSON output reports it. */
