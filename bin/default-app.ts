@@ -1,12 +1,12 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp, RoutedRegion } from '../lib';
+import { AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, RoutedRegion } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
 /**
  * The default example: us-east-1 and us-east-2 active, us-west-2 as witness, with the
- * placeholder account and domain from cdk.json, checked by cdk-nag's AwsSolutions pack.
+ * placeholder account and domain from cdk.json, checked by cdk-nag's AwsSolutions pack and this library's MultiRegionChecks.
  */
 export function buildDefaultApp(app: App): MultiRegionApp {
   const topology = new MultiRegionApp(app, 'MultiRegion', {
@@ -43,5 +43,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   // --- end data ---
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  // --- compliance: this library's multi-Region rules (lib/compliance/) ---
+  Validations.of(app).addPlugins(new MultiRegionChecks(app));
+
   return topology;
 }

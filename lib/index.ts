@@ -14,3 +14,7 @@ export * from './routing/minimal-regional-endpoint';
 export * from './data/dsql-cluster';
 export * from './data/dsql-peering';
 export * from './data/dsql-peered-clusters';
+export * from './compliance/multi-region-checks';
+export * from './compliance/data-class';
+export * from './compliance/data-residency';
+export * from './compliance/data-residency-guard';

@@ -93,6 +93,7 @@ export class DsqlPeeredClusters extends Construct {
       localCluster: this.cluster(home),
       peerCluster: this.cluster(other),
       witnessRegion: this.witnessRegion,
+      logEncryptionKey: topology.regionalKey(home),
       timeout: props.peeringTimeout,
     });
   }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -33,6 +34,12 @@ export interface DsqlPeeringProps {
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
+
+  /**
+   * The key that encrypts the handlers' log groups; it must be of this stack's Region and let
+   * CloudWatch Logs use it (a `RegionalKey` does by default).
+   */
+  readonly logEncryptionKey: kms.IKey;
 
   /**
    * Retention of the handlers' logs.
@@ -108,12 +115,12 @@ export class DsqlPeering extends Construct {
       resources: clusterArns,
     }));
 
-    const onEvent = this.handler('OnEvent', 'onEvent', this.onEventRole, Duration.minutes(5), retention);
-    const isComplete = this.handler('IsComplete', 'isComplete', this.isCompleteRole, Duration.minutes(1), retention);
+    const onEvent = this.handler('OnEvent', 'onEvent', this.onEventRole, Duration.minutes(5), retention, props.logEncryptionKey);
+    const isComplete = this.handler('IsComplete', 'isComplete', this.isCompleteRole, Duration.minutes(1), retention, props.logEncryptionKey);
 
     // The provider framework's functions get roles of their own, so they carry no AWS managed
     // policy: only writing to their log group, and what the framework adds (invoking the handlers).
-    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention, encryptionKey: props.logEncryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     const frameworkRole = (roleId: string, what: string) => {
       const role = new iam.Role(this, roleId, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -145,8 +152,8 @@ export class DsqlPeering extends Construct {
     });
   }
 
-  private handler(id: string, handler: string, role: iam.Role, timeout: Duration, retention: logs.RetentionDays): lambda.IFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
+  private handler(id: string, handler: string, role: iam.Role, timeout: Duration, retention: logs.RetentionDays, encryptionKey: kms.IKey): lambda.IFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     logGroup.grantWrite(role);
     return new nodejs.NodejsFunction(this, id, {
       entry: handlerEntry(),

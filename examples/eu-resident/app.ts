@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { App, Arn, ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dsql from 'aws-cdk-lib/aws-dsql';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONTEXT, requireContext } from '../../bin/context';
+import { DataClass, DataResidency, DataResidencyGuard, KeyService, MultiRegionApp, MultiRegionChecks } from '../../lib';
+
+// Customer data that must stay in the EU: two active EU Regions and an EU witness, all three
+// of Aurora DSQL's Europe Region set, with every PII resource checked against the EU Regions.
+const EU_REGIONS = ['eu-west-1', 'eu-west-3', 'eu-west-2'];
+
+const app = new App();
+const shop = new MultiRegionApp(app, 'EuResident', {
+  activeRegions: ['eu-west-1', 'eu-west-3'],
+  witnessRegion: 'eu-west-2',
+  account: requireContext(app, CONTEXT.account),
+  stackNamePrefix: 'eu-resident',
+});
+
+// The witness holds the clusters' transaction log, so it counts as a place where PII lives.
+new DataResidencyGuard(app, 'DataResidency', {
+  rules: [{ dataClass: DataClass.PII, allowedRegions: EU_REGIONS }],
+});
+
+for (const region of shop.activeRegions) {
+  const stack = shop.regionalStack(region);
+  const key = shop.regionalKey(region);
+  key.allowService(KeyService.LAMBDA);
+
+  // The Region's customer database; the data part's peering resource pairs the two clusters.
+  const customers = new dsql.CfnCluster(stack, 'Customers', {
+    kmsEncryptionKey: key.keyArn,
+    deletionProtectionEnabled: true,
+    multiRegionProperties: { witnessRegion: shop.witnessRegion },
+  });
+  customers.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  DataResidency.tag(customers, DataClass.PII);
+
+  customerApi(stack, customers);
+}
+
+/** The Region's API function: reads customers from its own Region's cluster, logs under the Region's key. */
+function customerApi(stack: Stack, customers: dsql.CfnCluster): void {
+  const logGroup = new logs.LogGroup(stack, 'CustomerApiLogs', {
+    retention: logs.RetentionDays.ONE_MONTH,
+    encryptionKey: shop.regionalKey(stack.region),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new iam.Role(stack, 'CustomerApiRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Customer API: connects to this Region\'s customer cluster and writes its own log group',
+    inlinePolicies: {
+      run: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [customers.attrResourceArn] }),
+          new iam.PolicyStatement({
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            resources: [Arn.format({ service: 'logs', resource: 'log-group', resourceName: `${logGroup.logGroupName}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack)],
+          }),
+        ],
+      }),
+    },
+  });
+  const logGroupId = stack.getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:<${logGroupId}>:log-stream:*]`,
+    reason: 'Lambda names its log streams at run time; the wildcard covers only the streams of this function\'s own log group.',
+  });
+  const fn = new lambda.Function(stack, 'CustomerApi', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    role,
+    logGroup,
+    environmentEncryption: shop.regionalKey(stack.region),
+    environment: { CLUSTER_ENDPOINT: `${customers.attrIdentifier}.dsql.${stack.region}.on.aws` },
+  });
+  DataResidency.tag(fn, DataClass.PII);
+}
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
+app.synth();

@@ -1,0 +1,68 @@
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { GA1 } from './rules/accelerator-endpoint-group-health';
+import { GA2 } from './rules/accelerator-two-regions';
+import { DSQL1 } from './rules/dsql-customer-managed-key';
+import { DSQL2 } from './rules/dsql-deletion-protection';
+import { DSQL3 } from './rules/dsql-witness';
+import { CW2 } from './rules/health-check-without-alarm';
+import { KMS2 } from './rules/kms-foreign-key-arn';
+import { KMS1 } from './rules/kms-key-exported-to-other-region';
+import { KMS3 } from './rules/kms-multi-region-key';
+import { LOG2 } from './rules/lambda-log-encryption';
+import { LOG1 } from './rules/lambda-log-retention';
+import { CW1 } from './rules/metrics-without-alarm';
+import { DNS2 } from './rules/route53-failover-ttl';
+import { DNS3 } from './rules/route53-health-check-speed';
+import { DNS1 } from './rules/route53-routed-record-health';
+import { MultiRegionRule } from './rules/template';
+
+/** Every rule of the pack, in the order of the README's table. */
+const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2];
+
+/**
+ * A cdk-nag pack of multi-Region rules, checked on the synthesized resources of every stack
+ * (so it also covers stacks written without this library). Register it like cdk-nag's packs:
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new MultiRegionChecks(app));
+ * ```
+ *
+ * Findings are reported as `MultiRegion-<id>` (for example `MultiRegion-DNS1`) and acknowledged
+ * with `Validations.of(construct).acknowledge({ id: 'MultiRegionChecks::MultiRegion-DNS1', reason: '...' })`.
+ */
+export class MultiRegionChecks extends NagPack {
+  /** The plugin name in the validation report, and the namespace of acknowledgement ids. */
+  public readonly name = 'MultiRegionChecks';
+  /** The ids of the pack's rules, as reported (`MultiRegion-<id>`). */
+  public readonly ruleIds: string[];
+
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.packName = 'MultiRegion';
+    this.ruleIds = RULES.map((r) => `${this.packName}-${r.id}`);
+  }
+
+  /**
+   * Validates the construct tree. Unlike cdk-nag's base pack, only error-level findings fail the
+   * synth; warnings are reported (in the validation report) without blocking it.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const report = super.validateScope(scope);
+    return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const rule of RULES) {
+      this.applyRule({
+        ruleSuffixOverride: rule.id,
+        info: rule.info,
+        explanation: rule.explanation,
+        level: rule.level,
+        rule: rule.check,
+        node,
+      });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { appResources, asList, synthesized } from './template';
+
+/** One metric an alarm watches. */
+export interface AlarmedMetric {
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly dimensions: { Name: string; Value: unknown }[];
+  /** The alarm's stack, since dimension values that reference resources only make sense there. */
+  readonly stack: Stack;
+}
+
+/** The metrics that alarms anywhere in the app watch, single-metric or metric-math. */
+export function alarmedMetrics(node: IConstruct): AlarmedMetric[] {
+  const metrics: AlarmedMetric[] = [];
+  for (const alarm of appResources(node).filter((r) => r.cfnResourceType === 'AWS::CloudWatch::Alarm')) {
+    const props = synthesized(alarm).properties;
+    const stack = Stack.of(alarm);
+    if (props.Namespace !== undefined) {
+      metrics.push({ namespace: props.Namespace, metricName: props.MetricName, dimensions: asList(props.Dimensions), stack });
+    }
+    for (const query of asList<any>(props.Metrics)) {
+      const metric = query.MetricStat?.Metric;
+      if (metric) metrics.push({ namespace: metric.Namespace, metricName: metric.MetricName, dimensions: asList(metric.Dimensions), stack });
+    }
+  }
+  return metrics;
+}

@@ -1,0 +1,104 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * One rule of `MultiRegionChecks`: a pure function of a synthesized resource, with what a
+ * reviewer needs to act on a finding.
+ */
+export interface MultiRegionRule {
+  /** Rule id suffix; findings are reported as `MultiRegion-<id>`. */
+  readonly id: string;
+  /** One line: what is wrong with the resource. */
+  readonly info: string;
+  /** Why it matters and how to fix it. */
+  readonly explanation: string;
+  /** Error fails synth; warning is reported only. */
+  readonly level: NagMessageLevel;
+  /** Compliant, non-compliant or not applicable for one resource. */
+  check(node: CfnResource): NagRuleResult;
+}
+
+/** A resource as it appears in its synthesized template. */
+export interface SynthesizedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, any>;
+  /** The stack's Region, or undefined for an environment-agnostic stack. */
+  readonly region?: string;
+}
+
+/**
+ * The resource as CloudFormation will see it: properties resolved, overrides applied, cross-stack
+ * and cross-Region references already replaced. Rules read this rather than L1 fields so they
+ * catch raw overrides and hand-written stacks alike.
+ */
+export function synthesized(node: CfnResource): SynthesizedResource {
+  const stack = Stack.of(node);
+  const rendered = stack.resolve((node as unknown as { _toCloudFormation(): object })._toCloudFormation()) as { Resources: Record<string, any> };
+  const [logicalId, resource] = Object.entries(rendered.Resources)[0];
+  return { logicalId, type: resource.Type, properties: resource.Properties ?? {}, region: regionOf(node) };
+}
+
+/** The concrete Region of the construct's stack, or undefined if it is environment-agnostic. */
+export function regionOf(node: IConstruct): string | undefined {
+  const region = Stack.of(node).region;
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+/** Every value inside `value`, depth-first. */
+export function* walk(value: unknown): Generator<unknown> {
+  yield value;
+  if (Array.isArray(value)) {
+    for (const item of value) yield* walk(item);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) yield* walk(item);
+  }
+}
+
+/** Logical ids that `value` references with Ref or Fn::GetAtt. */
+export function referencedLogicalIds(value: unknown): string[] {
+  const ids: string[] = [];
+  for (const item of walk(value)) {
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const obj = item as Record<string, unknown>;
+      if (typeof obj.Ref === 'string') ids.push(obj.Ref);
+      const getAtt = obj['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') ids.push(getAtt[0]);
+    }
+  }
+  return ids;
+}
+
+/** Every L1 resource of the app the construct belongs to, so a rule can see the whole app. */
+export function appResources(node: IConstruct): CfnResource[] {
+  return node.node.root.node.findAll().filter(CfnResource.isCfnResource);
+}
+
+/** Every L1 resource of the construct's stack (not of its nested stacks). */
+export function stackResources(node: IConstruct): CfnResource[] {
+  const stack = Stack.of(node);
+  return stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+}
+
+/** The resources of `type` among `resources`, synthesized. */
+export function ofType(resources: CfnResource[], type: string): SynthesizedResource[] {
+  return resources.filter((r) => r.cfnResourceType === type).map(synthesized);
+}
+
+/** A template value that may be one item or a list of them (IAM Action, Statement), as a list. */
+export function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** A property's value as a number, whether the template holds it as a number or a string. */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** True for `true` or `'true'`, as CloudFormation accepts both. */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}

@@ -1,0 +1,347 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dsql from 'aws-cdk-lib/aws-dsql';
+import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { newTestApp } from '../helpers/app';
+import { multiRegionFindings } from '../helpers/nag';
+
+// Every fixture is a hand-written stack of raw aws-cdk-lib resources: the rules must catch
+// stacks that do not use this library.
+
+const ACCOUNT = '111111111111';
+const ZONE = 'Z0EXAMPLE0000000000';
+
+function stackIn(app: App, id: string, region: string): Stack {
+  return new Stack(app, id, { env: { account: ACCOUNT, region }, crossRegionReferences: true });
+}
+
+/** A fixture builds into a fresh app and returns the construct path the finding must name. */
+type Fixture = (app: App) => string;
+
+interface Case {
+  readonly rule: string;
+  readonly severity: 'error' | 'warning';
+  readonly compliant: Fixture;
+  readonly nonCompliant: Fixture;
+}
+
+function fn(stack: Stack, id: string, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    ...props,
+  });
+}
+
+function routedRecord(stack: Stack, id: string, extra: Partial<route53.CfnRecordSetProps>): route53.CfnRecordSet {
+  return new route53.CfnRecordSet(stack, id, {
+    hostedZoneId: ZONE, name: 'api.example.com', type: 'A', ttl: '60', resourceRecords: ['192.0.2.1'], setIdentifier: id, ...extra,
+  });
+}
+
+function accelerator(stack: Stack, regions: string[]): ga.CfnAccelerator {
+  const acc = new ga.CfnAccelerator(stack, 'Accelerator', { name: 'shop' });
+  const listener = new ga.CfnListener(stack, 'Listener', {
+    acceleratorArn: acc.attrAcceleratorArn, protocol: 'TCP', portRanges: [{ fromPort: 443, toPort: 443 }],
+  });
+  regions.forEach((region) => new ga.CfnEndpointGroup(stack, `Group-${region}`, {
+    listenerArn: listener.attrListenerArn, endpointGroupRegion: region, healthCheckIntervalSeconds: 10, thresholdCount: 3,
+  }));
+  return acc;
+}
+
+const CASES: Case[] = [
+  {
+    rule: 'MultiRegion-KMS1',
+    severity: 'error',
+    compliant: (app) => {
+      const home = stackIn(app, 'Home', 'us-east-1');
+      const key = new kms.Key(home, 'Key', { enableKeyRotation: true });
+      new ssm.StringParameter(home, 'KeyArn', { stringValue: key.keyArn });
+      return 'Home/Key/Resource';
+    },
+    nonCompliant: (app) => {
+      const key = new kms.Key(stackIn(app, 'Home', 'us-east-1'), 'Key', { enableKeyRotation: true });
+      new ssm.StringParameter(stackIn(app, 'Away', 'us-west-2'), 'KeyArn', { stringValue: key.keyArn });
+      return 'Home/Key/Resource';
+    },
+  },
+  {
+    rule: 'MultiRegion-KMS2',
+    severity: 'error',
+    compliant: (app) => {
+      new ssm.CfnParameter(stackIn(app, 'S', 'us-east-1'), 'KeyArn', { type: 'String', value: `arn:aws:kms:us-east-1:${ACCOUNT}:key/abc` });
+      return 'S/KeyArn';
+    },
+    nonCompliant: (app) => {
+      new ssm.CfnParameter(stackIn(app, 'S', 'us-east-1'), 'KeyArn', { type: 'String', value: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/abc` });
+      return 'S/KeyArn';
+    },
+  },
+  {
+    rule: 'MultiRegion-KMS3',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      new kms.CfnKey(stack, 'Key', { multiRegion: false, enableKeyRotation: true });
+      // A multi-Region signing key holds no data.
+      new kms.CfnKey(stack, 'SigningKey', { multiRegion: true, keyUsage: 'SIGN_VERIFY', keySpec: 'ECC_NIST_P256' });
+      return 'S/Key';
+    },
+    nonCompliant: (app) => {
+      new kms.CfnKey(stackIn(app, 'S', 'us-east-1'), 'Key', { multiRegion: true, enableKeyRotation: true });
+      return 'S/Key';
+    },
+  },
+  {
+    rule: 'MultiRegion-DSQL1',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      new dsql.CfnCluster(stack, 'Cluster', { kmsEncryptionKey: key.keyArn, deletionProtectionEnabled: true });
+      return 'S/Cluster';
+    },
+    nonCompliant: (app) => {
+      new dsql.CfnCluster(stackIn(app, 'S', 'us-east-1'), 'Cluster', { kmsEncryptionKey: 'AWS_OWNED_KMS_KEY', deletionProtectionEnabled: true });
+      return 'S/Cluster';
+    },
+  },
+  {
+    rule: 'MultiRegion-DSQL2',
+    severity: 'error',
+    compliant: (app) => {
+      new dsql.CfnCluster(stackIn(app, 'S', 'us-east-1'), 'Cluster', { deletionProtectionEnabled: true });
+      return 'S/Cluster';
+    },
+    nonCompliant: (app) => {
+      new dsql.CfnCluster(stackIn(app, 'S', 'us-east-1'), 'Cluster', { deletionProtectionEnabled: false });
+      return 'S/Cluster';
+    },
+  },
+  {
+    rule: 'MultiRegion-DSQL3',
+    severity: 'error',
+    compliant: (app) => {
+      new dsql.CfnCluster(stackIn(app, 'S', 'us-east-1'), 'Cluster', { deletionProtectionEnabled: true, multiRegionProperties: { witnessRegion: 'us-west-2' } });
+      return 'S/Cluster';
+    },
+    nonCompliant: (app) => {
+      new dsql.CfnCluster(stackIn(app, 'S', 'us-east-1'), 'Cluster', {
+        deletionProtectionEnabled: true,
+        multiRegionProperties: { clusters: [`arn:aws:dsql:us-east-2:${ACCOUNT}:cluster/abc`] },
+      });
+      return 'S/Cluster';
+    },
+  },
+  {
+    rule: 'MultiRegion-DNS1',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const check = new route53.CfnHealthCheck(stack, 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', resourcePath: '/health', requestInterval: 10, failureThreshold: 3 } });
+      routedRecord(stack, 'Latency', { region: 'us-east-1', healthCheckId: check.attrHealthCheckId });
+      return 'S/Latency';
+    },
+    nonCompliant: (app) => {
+      routedRecord(stackIn(app, 'S', 'us-east-1'), 'Latency', { region: 'us-east-1' });
+      return 'S/Latency';
+    },
+  },
+  {
+    rule: 'MultiRegion-DNS1',
+    severity: 'error',
+    compliant: (app) => {
+      new route53.CfnRecordSetGroup(stackIn(app, 'S', 'us-east-1'), 'Group', {
+        hostedZoneId: ZONE,
+        recordSets: [{ name: 'api.example.com', type: 'A', weight: 50, setIdentifier: 'a', aliasTarget: { dnsName: 'lb.example.com', hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: true } }],
+      });
+      return 'S/Group';
+    },
+    nonCompliant: (app) => {
+      new route53.CfnRecordSetGroup(stackIn(app, 'S', 'us-east-1'), 'Group', {
+        hostedZoneId: ZONE,
+        recordSets: [{ name: 'api.example.com', type: 'A', weight: 50, setIdentifier: 'a', aliasTarget: { dnsName: 'lb.example.com', hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: false } }],
+      });
+      return 'S/Group';
+    },
+  },
+  {
+    rule: 'MultiRegion-DNS2',
+    severity: 'error',
+    compliant: (app) => {
+      routedRecord(stackIn(app, 'S', 'us-east-1'), 'Primary', { failover: 'PRIMARY', healthCheckId: 'abc', ttl: '60' });
+      return 'S/Primary';
+    },
+    nonCompliant: (app) => {
+      routedRecord(stackIn(app, 'S', 'us-east-1'), 'Primary', { failover: 'PRIMARY', healthCheckId: 'abc', ttl: '300' });
+      return 'S/Primary';
+    },
+  },
+  {
+    rule: 'MultiRegion-DNS3',
+    severity: 'error',
+    compliant: (app) => {
+      new route53.CfnHealthCheck(stackIn(app, 'S', 'us-east-1'), 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 30, failureThreshold: 3 } });
+      return 'S/Check';
+    },
+    nonCompliant: (app) => {
+      new route53.CfnHealthCheck(stackIn(app, 'S', 'us-east-1'), 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 30, failureThreshold: 5 } });
+      return 'S/Check';
+    },
+  },
+  {
+    rule: 'MultiRegion-GA1',
+    severity: 'error',
+    compliant: (app) => {
+      accelerator(stackIn(app, 'S', 'us-west-2'), ['us-east-1', 'us-east-2']);
+      return 'S/Group-us-east-1';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-west-2');
+      accelerator(stack, ['us-east-1', 'us-east-2']);
+      const group = stack.node.findChild('Group-us-east-1') as ga.CfnEndpointGroup;
+      group.healthCheckIntervalSeconds = undefined;
+      group.thresholdCount = undefined;
+      return 'S/Group-us-east-1';
+    },
+  },
+  {
+    rule: 'MultiRegion-GA2',
+    severity: 'error',
+    compliant: (app) => {
+      accelerator(stackIn(app, 'S', 'us-west-2'), ['us-east-1', 'us-east-2']);
+      return 'S/Accelerator';
+    },
+    nonCompliant: (app) => {
+      accelerator(stackIn(app, 'S', 'us-west-2'), ['us-east-1']);
+      return 'S/Accelerator';
+    },
+  },
+  {
+    rule: 'MultiRegion-LOG1',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      fn(stack, 'Probe', { logGroup: new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: key }) });
+      return 'S/Probe/Resource';
+    },
+    nonCompliant: (app) => {
+      fn(stackIn(app, 'S', 'us-east-1'), 'Probe');
+      return 'S/Probe/Resource';
+    },
+  },
+  {
+    rule: 'MultiRegion-LOG1',
+    severity: 'error',
+    compliant: (app) => {
+      // The other way to own a function's logs: a log group named /aws/lambda/<function>.
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const probe = fn(stack, 'Probe');
+      new logs.CfnLogGroup(stack, 'Logs', { logGroupName: `/aws/lambda/${probe.functionName}`, retentionInDays: 30, kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/abc` });
+      return 'S/Probe/Resource';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const probe = fn(stack, 'Probe');
+      new logs.CfnLogGroup(stack, 'Logs', { logGroupName: `/aws/lambda/${probe.functionName}`, kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/abc` });
+      return 'S/Probe/Resource';
+    },
+  },
+  {
+    rule: 'MultiRegion-LOG2',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      fn(stack, 'Probe', { logGroup: new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: key }) });
+      return 'S/Probe/Resource';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      fn(stack, 'Probe', { logGroup: new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }) });
+      return 'S/Probe/Resource';
+    },
+  },
+  {
+    rule: 'MultiRegion-CW1',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const policy = publishPolicy(stack);
+      new cloudwatch.Alarm(stack, 'LagAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'Shop/Replication', metricName: 'LagSeconds', period: Duration.minutes(1) }),
+        threshold: 5, evaluationPeriods: 3,
+      });
+      return policy;
+    },
+    nonCompliant: (app) => publishPolicy(stackIn(app, 'S', 'us-east-1')),
+  },
+  {
+    rule: 'MultiRegion-CW2',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const check = new route53.CfnHealthCheck(stack, 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 10, failureThreshold: 3 } });
+      new cloudwatch.Alarm(stack, 'CheckAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', dimensionsMap: { HealthCheckId: check.attrHealthCheckId }, period: Duration.minutes(1) }),
+        threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 1,
+      });
+      return 'S/Check';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const check = new route53.CfnHealthCheck(stack, 'Check', { healthCheckConfig: { type: 'HTTPS', fullyQualifiedDomainName: 'use1.example.com', requestInterval: 10, failureThreshold: 3 } });
+      const other = new route53.CfnHealthCheck(stack, 'OtherCheck', { healthCheckConfig: { type: 'CALCULATED', childHealthChecks: [check.attrHealthCheckId] } });
+      // An alarm on another check's status does not count.
+      new cloudwatch.Alarm(stack, 'OtherAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', dimensionsMap: { HealthCheckId: other.attrHealthCheckId }, period: Duration.minutes(1) }),
+        threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 1,
+      });
+      return 'S/Check';
+    },
+  },
+];
+
+/** A function's policy allowing it to publish to one namespace; returns the policy's path. */
+function publishPolicy(stack: Stack): string {
+  const policy = new iam.Policy(stack, 'PublishLag', {
+    statements: [new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': 'Shop/Replication' } },
+    })],
+  });
+  policy.attachToRole(new iam.Role(stack, 'ProbeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+  return 'S/PublishLag/Resource';
+}
+
+describe.each(CASES)('$rule', ({ rule, severity, compliant, nonCompliant }) => {
+  test('reports the non-compliant resource at its construct path', () => {
+    const app = newTestApp();
+    const path = nonCompliant(app);
+    expect(multiRegionFindings(app).filter((f) => f.rule === rule)).toEqual([{ plugin: 'MultiRegionChecks', rule, severity, path }]);
+  });
+
+  test('passes the compliant resource', () => {
+    const app = newTestApp();
+    compliant(app);
+    expect(multiRegionFindings(app).filter((f) => f.rule === rule)).toEqual([]);
+  });
+
+  test('is silenced by an acknowledgement with a reason on the resource', () => {
+    const app = newTestApp();
+    const path = nonCompliant(app);
+    const construct = app.node.findAll().find((c) => c.node.path === path)!;
+    Validations.of(construct).acknowledge({ id: `MultiRegionChecks::${rule}`, reason: 'fixture: accepted on purpose' });
+    expect(multiRegionFindings(app).filter((f) => f.rule === rule)).toEqual([]);
+  });
+});
