@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KeyService } from '../keys/key-service';
 import { RegionalKey } from '../keys/regional-key';
+import { partitionOf } from '../topology/regions';
 
 /**
  * Properties of a `ProbeAlarmTopic`.
@@ -53,6 +54,7 @@ function allowCloudWatchAlarms(key: RegionalKey): void {
   if (ALLOWED.has(key)) return;
   ALLOWED.add(key);
   const stack = Stack.of(key);
+  const partition = Token.isUnresolved(stack.region) ? stack.partition : partitionOf(stack.region);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'CloudWatchAlarmsOfThisRegion',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -60,7 +62,7 @@ function allowCloudWatchAlarms(key: RegionalKey): void {
     resources: ['*'],
     conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
     },
   }));
 }
