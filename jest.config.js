@@ -1,13 +1,65 @@
-/** @type {import('jest').Config} */
+/**
+ * Jest projects:
+ * - unit:         test/**\/*.test.ts outside test/integ/. No servers.
+ * - integ:        test/integ/**\/*.test.ts outside dsql/ and probes/ (e.g. the harness smoke tests): moto,
+ *                 LocalStack and PostgreSQL.
+ * - integ-dsql:   test/integ/dsql/**\/*.test.ts: moto only (Aurora DSQL).
+ * - integ-probes: test/integ/probes/**\/*.test.ts: LocalStack + PostgreSQL primary/standbys.
+ *
+ * Jest runs a project's globalSetup only when one of its tests is selected, so `jest --selectProjects unit`
+ * starts nothing. The setups install what they need into .venv/ and .integ/ on first use (minutes on a fresh
+ * machine; globalSetup has no timeout) and start each server once per run; the shared globalTeardown stops
+ * them, also when tests fail. Test files read the endpoints with test/integ/harness/endpoints.ts.
+ */
+
+// Transpile only (isolatedModules): type errors are `npm run build`'s job, and skipping the type check
+// keeps start-up fast for the heavy CDK tests.
+const transform = {
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
+};
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/.integ/', '<rootDir>/.venv/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdk.out/', '<rootDir>/.venv/', '<rootDir>/.integ/'],
+};
+
+const integ = {
+  ...common,
+  globalTeardown: '<rootDir>/test/integ/harness/global-teardown.ts',
+  testTimeout: 120_000,
+  slowTestThreshold: 30,
+};
+
 module.exports = {
   projects: [
     {
+      ...common,
       displayName: 'unit',
-      testEnvironment: 'node',
-      roots: ['<rootDir>/test'],
-      testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integ/'],
-      transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/'],
+    },
+    {
+      ...integ,
+      displayName: 'integ',
+      testMatch: ['<rootDir>/test/integ/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/dsql/', '<rootDir>/test/integ/probes/'],
+      globalSetup: '<rootDir>/test/integ/harness/global-setup-all.ts',
+    },
+    {
+      ...integ,
+      displayName: 'integ-dsql',
+      testMatch: ['<rootDir>/test/integ/dsql/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integ/harness/global-setup-dsql.ts',
+    },
+    {
+      ...integ,
+      displayName: 'integ-probes',
+      testMatch: ['<rootDir>/test/integ/probes/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integ/harness/global-setup-probes.ts',
     },
   ],
 };
