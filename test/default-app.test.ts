@@ -20,6 +20,7 @@ beforeAll(() => {
 describe('the default app', () => {
   test('has one stack per active Region plus the global stacks, in the right Regions', () => {
     expect(assembly.stacks.map((s) => [s.stackName, s.environment.region, s.environment.account]).sort()).toEqual([
+      ['multi-region-global', 'us-east-1', '111111111111'],
       ['multi-region-us-east-1', 'us-east-1', '111111111111'],
       ['multi-region-us-east-2', 'us-east-2', '111111111111'],
     ]);
@@ -40,6 +41,17 @@ describe('the default app', () => {
 
   test('no KMS key is used from a stack of another Region', () => {
     expect(findCrossRegionKeyUses(assembly)).toEqual([]);
+  });
+
+  test('both probes run every minute in each Region, with their alarms, and the dashboard is in the global stack', () => {
+    for (const region of topology.activeRegions) {
+      const template = Template.fromStack(topology.regionalStack(region));
+      template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 2);
+      template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 2);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }] });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReplicationLag', Threshold: 5000 });
+    }
+    Template.fromStack(topology.globalStack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   test('snapshot of every stack', () => {

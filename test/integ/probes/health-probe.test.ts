@@ -4,8 +4,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { checkRoute53, HealthProbeConfig, runHealthProbe } from '../../../lambda/health-probe/probe';
 import { batchMetricData, publishMetrics } from '../../../lambda/shared/metrics';
-import { freePort } from './support/postgres-pair';
-import { localstackUrl, readMetric, TEST_CREDENTIALS } from './support/services';
+import { awsClientConfig, localstackEndpoint } from '../harness/endpoints';
+import { getFreePort as freePort } from '../harness/free-port';
+import { readMetric } from './support/services';
 
 /**
  * The health probe's core against real local HTTP servers, publishing to LocalStack's
@@ -36,9 +37,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => hangServer.listen(0, '127.0.0.1', r));
   hangUrl = `http://127.0.0.1:${(hangServer.address() as net.AddressInfo).port}/`;
   refusedUrl = `http://127.0.0.1:${await freePort()}/health`;
-  const endpoint = localstackUrl();
-  cloudwatch = new CloudWatchClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
-  route53 = new Route53Client({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  cloudwatch = new CloudWatchClient(awsClientConfig(localstackEndpoint()));
+  route53 = new Route53Client(awsClientConfig(localstackEndpoint()));
 });
 
 afterAll(async () => {
@@ -140,7 +140,7 @@ test('a batch LocalStack rejects is retried, logged, and never thrown', async ()
 });
 
 test('an unreachable CloudWatch endpoint does not lose the summary either', async () => {
-  const dead = new CloudWatchClient({ endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const dead = new CloudWatchClient({ ...awsClientConfig(`http://127.0.0.1:${await freePort()}`), maxAttempts: 1 });
   const logged: string[] = [];
   const summary = await runHealthProbe(config('ProbesInteg/dead', { targets: [{ name: 'api', url: `${base}/ok` }] }), { cloudwatch: dead }, { publishAttempts: 2, log: (m) => logged.push(m) });
   dead.destroy();
