@@ -57,7 +57,7 @@ function bundles(): Record<string, string> {
     const outfile = path.join(OUT, `${handler}.js`);
     buildSync({
       entryPoints: [path.join(ROOT, 'lambda', handler, 'index.ts')],
-      bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', outfile, logLevel: 'silent',
+      bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', mainFields: ['module', 'main'], outfile, logLevel: 'silent',
       external: [...RUNTIME_PROVIDED_MODULES, 'pg-native'],
     });
     const kb = fs.statSync(outfile).size / 1024;

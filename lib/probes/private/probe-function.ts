@@ -107,6 +107,9 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
       minify: true,
       sourceMap: false,
       target: 'node24',
+      // The ES module builds of the SDK packages let esbuild drop what the handler never calls
+      // (the lag probe's bundle falls from about 250 KB to about 120 KB).
+      mainFields: ['module', 'main'],
       externalModules: [...RUNTIME_PROVIDED_MODULES, 'pg-native'],
     },
   });
