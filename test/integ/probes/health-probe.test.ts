@@ -1,10 +1,11 @@
 import * as http from 'http';
 import * as net from 'net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CreateClusterCommand, DeleteClusterCommand, DSQLClient } from '@aws-sdk/client-dsql';
 import { CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { checkRoute53, HealthProbeConfig, runHealthProbe } from '../../../lambda/health-probe/probe';
+import { checkDsqlCluster, checkRoute53, HealthProbeConfig, runHealthProbe } from '../../../lambda/health-probe/probe';
 import { batchMetricData, publishMetrics } from '../../../lambda/shared/metrics';
-import { awsClientConfig, localstackEndpoint } from '../harness/endpoints';
+import { awsClientConfig, localstackEndpoint, motoEndpoint } from '../harness/endpoints';
 import { getFreePort as freePort } from '../harness/free-port';
 import { readMetric } from './support/services';
 
@@ -155,3 +156,21 @@ test('batches follow the PutMetricData limit of 1000 metrics per call', async ()
   const result = await publishMetrics(cloudwatch, `ProbesInteg/batches-${Date.now()}`, data);
   expect(result).toMatchObject({ calls: 3, published: 2500, failed: 0 });
 }, 120_000);
+
+test("the Region's DSQL cluster counts towards its health: ACTIVE is healthy, anything else is not (moto)", async () => {
+  const dsql = new DSQLClient(awsClientConfig(motoEndpoint(), 'us-east-1'));
+  const created = await dsql.send(new CreateClusterCommand({ deletionProtectionEnabled: false }));
+  const id = created.identifier!;
+  const namespace = `ProbesInteg/dsql-${Date.now()}`;
+  const summary = await runHealthProbe(config(namespace, { targets: [{ name: 'api', url: `${base}/ok` }], dsqlClusterIdentifier: id }), { cloudwatch, dsql });
+  expect(summary.dsql).toEqual({ identifier: id, status: 'ACTIVE', healthy: true });
+  expect(summary.regionHealthy).toBe(true);
+  expect(await readMetric(cloudwatch, namespace, 'DsqlClusterActive', { Region: 'us-east-1', Target: id })).toEqual([1]);
+
+  await dsql.send(new DeleteClusterCommand({ identifier: id }));
+  const gone = await checkDsqlCluster(dsql, id);
+  expect(gone).toMatchObject({ identifier: id, healthy: false, error: expect.stringMatching(/ResourceNotFound/) });
+  const after = await runHealthProbe(config(`${namespace}-after`, { targets: [{ name: 'api', url: `${base}/ok` }], dsqlClusterIdentifier: id }), { cloudwatch, dsql });
+  expect(after.regionHealthy).toBe(false);
+  dsql.destroy();
+});
