@@ -30,7 +30,8 @@ const common = {
 const integ = {
   ...common,
   globalTeardown: '<rootDir>/test/integ/harness/global-teardown.ts',
-  testTimeout: 120_000,
+  // 120 s per test (a project-level testTimeout is ignored by jest 30).
+  setupFilesAfterEnv: ['<rootDir>/test/integ/harness/setup-after-env.ts'],
   slowTestThreshold: 30,
 };
 

@@ -69,7 +69,7 @@ let pairCounter = 0;
 export async function startPostgresPair(opts: StartPostgresPairOptions = {}): Promise<PostgresPair> {
   const binDir = await ensurePostgresInstalled();
   const owner = postgresOwner();
-  const name = opts.name ?? `pair-${process.pid}-${++pairCounter}`;
+  const name = opts.name ?? `pair-${process.pid}-${Date.now().toString(36)}-${++pairCounter}`;
   const dataRoot = prepareDataRoot(name, owner);
   const started = Date.now();
 
@@ -154,6 +154,30 @@ export async function setStandbyApplyDelay(standbyUrl: string, ms: number): Prom
   }
 }
 
+/**
+ * Deletes data folders under .integ/postgres/ whose servers no longer run (a test file that did not stop its
+ * pair, or a killed run: the watchdog in processes.ts stops such servers but cannot delete their data).
+ */
+export function removeStalePostgresData(): void {
+  const root = path.join(INTEG_DIR, 'postgres');
+  if (!fs.existsSync(root)) return;
+  for (const name of fs.readdirSync(root)) {
+    const dir = path.join(root, name);
+    const running = fs.existsSync(dir) && fs.readdirSync(dir).some((sub) => postmasterAlive(path.join(dir, sub)));
+    if (!running) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function postmasterAlive(dataDir: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Highest /usr/lib/postgresql/<version>/bin with initdb, postgres and pg_basebackup ($INTEG_PG_BIN_DIR first). */
 export function findPostgresBinDir(): string | undefined {
   const override = process.env.INTEG_PG_BIN_DIR;
@@ -204,6 +228,7 @@ export async function ensurePostgresInstalled(): Promise<string> {
   const binDir = scanDebianBinDirs();
   if (!binDir) throw new Error(`apt-get install postgresql did not provide server binaries; see ${aptLog}`);
   log(`PostgreSQL installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${binDir}`);
+  process.env.INTEG_PG_BIN_DIR = binDir; // later calls, and jest workers started after the globalSetup
   return binDir;
 }
 

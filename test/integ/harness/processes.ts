@@ -6,8 +6,11 @@
  * it directly. Because of that, nothing would stop the servers if the test runner died: this module therefore
  * - stops every tracked group at normal teardown (stopAllTracked),
  * - stops them synchronously on process exit and on SIGINT/SIGTERM/SIGHUP (Node emits no 'exit' on signals),
- * - records them in .integ/processes/<owner pid>.json, so that the next run kills groups left behind by a
- *   runner that was SIGKILLed (killLeftoverProcesses).
+ * - starts a tiny watchdog per server that stops the group once the process that started it is gone. This
+ *   covers what the hooks cannot: jest workers (test files get a sandboxed `process` whose 'exit' and signal
+ *   listeners never fire) and runners killed with SIGKILL,
+ * - records them in .integ/processes/, so that the next run kills groups that survived all of that
+ *   (killLeftoverProcesses).
  */
 import { spawn, SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -56,6 +59,25 @@ interface Entry {
 
 const tracked = new Map<number, Entry>();
 const PROCESS_DIR = path.join(INTEG_DIR, 'processes');
+// Jest gives every test file its own copy of this module, so the record file is per copy, not per pid.
+const RECORD_FILE = path.join(PROCESS_DIR, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.json`);
+
+// Runs detached with `node -e`: polls the owner pid; when the owner is gone, stops the group like stop()
+// would (polite signal, SIGKILL after the timeout). Exits as soon as the group is gone.
+const WATCHDOG = `
+const [owner, pgid, signal, timeoutMs] = process.argv.slice(1);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const poll = setInterval(() => {
+  if (!alive(-pgid)) process.exit(0);
+  if (alive(Number(owner))) return;
+  clearInterval(poll);
+  try { process.kill(-pgid, signal); } catch {}
+  const deadline = Date.now() + Number(timeoutMs);
+  setInterval(() => {
+    if (!alive(-pgid)) process.exit(0);
+    if (Date.now() > deadline) { try { process.kill(-pgid, 'SIGKILL'); } catch {} process.exit(0); }
+  }, 100);
+}, 250);`;
 
 /** Starts `command` in a new process group, logging to opts.logFile, and tracks it until it exits. */
 export function spawnTracked(name: string, command: string, args: string[], opts: SpawnTrackedOptions): TrackedProcess {
@@ -107,6 +129,7 @@ export function spawnTracked(name: string, command: string, args: string[], opts
     },
   };
   if (pid > 0) {
+    startWatchdog(pid, stopSignal, stopTimeoutMs);
     tracked.set(pid, { proc, stopSignal, stopTimeoutMs, command });
     persistTracked();
     void exited.then(() => {
@@ -117,6 +140,15 @@ export function spawnTracked(name: string, command: string, args: string[], opts
     });
   }
   return proc;
+}
+
+function startWatchdog(pgid: number, stopSignal: NodeJS.Signals, stopTimeoutMs: number): void {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(pgid), stopSignal, String(stopTimeoutMs)], {
+    detached: true, // not in the terminal's process group: a Ctrl-C must not kill it before it did its job
+    stdio: 'ignore',
+  });
+  watchdog.on('error', () => undefined);
+  watchdog.unref();
 }
 
 async function stopGroup(proc: TrackedProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
@@ -146,7 +178,8 @@ export function stopAllTrackedSync(): void {
   if (entries.length === 0) return;
   for (const e of entries) killGroup(e.proc.pid, e.stopSignal);
   const deadline = Date.now() + 3_000;
-  while (entries.some((e) => groupAlive(e.proc.pid)) && Date.now() < deadline) sleepSync(50);
+  // Blocked here, Node cannot reap our exited children: count zombies as gone.
+  while (entries.some((e) => groupHasLiveMembers(e.proc.pid)) && Date.now() < deadline) sleepSync(50);
   for (const e of entries) killGroup(e.proc.pid, 'SIGKILL');
   tracked.clear();
   persistTracked();
@@ -173,7 +206,7 @@ function installExitHooks(): void {
 
 /** Record of our groups, so that a later run can clean up after a runner that was killed with SIGKILL. */
 function persistTracked(): void {
-  const file = path.join(PROCESS_DIR, `${process.pid}.json`);
+  const file = RECORD_FILE;
   try {
     if (tracked.size === 0) {
       fs.rmSync(file, { force: true });
@@ -195,6 +228,7 @@ export function killLeftoverProcesses(): void {
   if (!fs.existsSync(PROCESS_DIR)) return;
   for (const name of fs.readdirSync(PROCESS_DIR)) {
     const file = path.join(PROCESS_DIR, name);
+    if (file === RECORD_FILE) continue;
     try {
       const record = JSON.parse(fs.readFileSync(file, 'utf8')) as {
         ownerPid: number;
@@ -306,6 +340,28 @@ function groupAlive(pgid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether any process of the group is alive and not a zombie (reads /proc; Linux only, like the harness). */
+function groupHasLiveMembers(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return groupAlive(pgid);
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may contain spaces, so parse after the last ')'.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // the process just exited
+    }
+  }
+  return false;
 }
 
 function processAlive(pid: number): boolean {

@@ -11,7 +11,7 @@ import { IntegEndpoints } from './endpoints';
 import { ensureLocalStackVenv, startLocalStack } from './localstack';
 import { ensureMotoVenv, startMotoServer } from './moto-server';
 import { ENDPOINTS_FILE, integPath, log } from './paths';
-import { startPostgresPair } from './postgres';
+import { removeStalePostgresData, startPostgresPair } from './postgres';
 import { killLeftoverProcesses, stopAllTracked } from './processes';
 
 export type ServerName = 'moto' | 'localstack' | 'postgres';
@@ -42,6 +42,7 @@ export async function ensureServers(names: ServerName[]): Promise<IntegEndpoints
   const s = state();
   if (!s.leftoversChecked) {
     killLeftoverProcesses();
+    removeStalePostgresData();
     s.leftoversChecked = true;
     fs.rmSync(ENDPOINTS_FILE, { force: true });
   }
