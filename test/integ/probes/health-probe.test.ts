@@ -1,4 +1,9 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
 import * as net from 'net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, DeleteClusterCommand, DSQLClient } from '@aws-sdk/client-dsql';
@@ -19,6 +24,8 @@ let hangServer: net.Server;
 let base: string;
 let hangUrl: string;
 let refusedUrl: string;
+let tlsServer: https.Server;
+let selfSignedUrl: string;
 let cloudwatch: CloudWatchClient;
 let route53: Route53Client;
 const hanging: net.Socket[] = [];
@@ -38,6 +45,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => hangServer.listen(0, '127.0.0.1', r));
   hangUrl = `http://127.0.0.1:${(hangServer.address() as net.AddressInfo).port}/`;
   refusedUrl = `http://127.0.0.1:${await freePort()}/health`;
+  // A self-signed certificate, which the probe (like any client) must refuse.
+  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'probes-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], { stdio: 'ignore' });
+  tlsServer = https.createServer({ key: fs.readFileSync(path.join(certDir, 'key.pem')), cert: fs.readFileSync(path.join(certDir, 'cert.pem')) }, (_req, res) => { res.writeHead(200); res.end('ok'); });
+  fs.rmSync(certDir, { recursive: true, force: true });
+  await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+  selfSignedUrl = `https://127.0.0.1:${(tlsServer.address() as net.AddressInfo).port}/`;
   cloudwatch = new CloudWatchClient(awsClientConfig(localstackEndpoint()));
   route53 = new Route53Client(awsClientConfig(localstackEndpoint()));
 });
@@ -47,6 +62,7 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await new Promise((r) => hangServer.close(r));
+  await new Promise((r) => tlsServer.close(r));
   cloudwatch.destroy();
   route53.destroy();
 });
@@ -63,6 +79,9 @@ function config(namespace: string, extra: Partial<HealthProbeConfig> = {}): Heal
       { name: 'silent', url: hangUrl },
       { name: 'refused', url: refusedUrl },
       { name: 'wrong-body', url: `${base}/ok`, bodyContains: 'degraded' },
+      { name: 'self-signed', url: selfSignedUrl },
+      // .invalid never resolves (RFC 6761), so this is a DNS failure on any machine.
+      { name: 'no-dns', url: 'http://probe-target.invalid/health' },
     ],
     ...extra,
   };
@@ -81,16 +100,18 @@ test('measures every target in parallel, one bad target never stops the others, 
   expect(byName.silent).toMatchObject({ healthy: false, failure: 'timeout' });
   expect(byName.refused).toMatchObject({ healthy: false, failure: 'connection' });
   expect(byName['wrong-body']).toMatchObject({ healthy: false, status: 200, failure: 'body' });
+  expect(byName['self-signed']).toMatchObject({ healthy: false, failure: 'tls' });
+  expect(byName['no-dns']).toMatchObject({ healthy: false, failure: 'dns' });
   expect(byName.slow.latencyMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
   expect(summary.regionHealthy).toBe(false);
   // Parallel: the whole run takes about one timeout, not one per slow target.
   expect(wall).toBeLessThan(TIMEOUT_MS * 2.5);
-  // 6 targets x (Healthy + Latency) + RegionHealthy, all in a single PutMetricData call.
-  expect(summary.metrics).toEqual({ calls: 1, published: 13, failed: 0, errors: [] });
+  // 8 targets x (Healthy + Latency) + RegionHealthy, all in a single PutMetricData call.
+  expect(summary.metrics).toEqual({ calls: 1, published: 17, failed: 0, errors: [] });
 
   const dims = (target: string) => ({ Region: 'us-east-1', Target: target });
   expect(await readMetric(cloudwatch, namespace, 'Healthy', dims('healthy'))).toEqual([1]);
-  for (const bad of ['error', 'slow', 'silent', 'refused', 'wrong-body']) {
+  for (const bad of ['error', 'slow', 'silent', 'refused', 'wrong-body', 'self-signed', 'no-dns']) {
     expect(await readMetric(cloudwatch, namespace, 'Healthy', dims(bad))).toEqual([0]);
   }
   const [latency] = await readMetric(cloudwatch, namespace, 'Latency', dims('healthy'));
