@@ -86,6 +86,9 @@ export async function startLocalStack(
       DISABLE_EVENTS: '1', // no analytics calls to the internet
       SKIP_SSL_CERT_DOWNLOAD: '1', // self-signed certificate instead of a download
       FILESYSTEM_ROOT: path.join(stateDir, 'filesystem'), // host-mode replacement for /var/lib/localstack
+      // LocalStack thinks it runs in a container on these machines and would then keep its state in the
+      // shared /tmp/localstack, which another run's LocalStack deletes on stop ("unable to open database file").
+      OVERRIDE_IN_DOCKER: '0',
       CONFIG_DIR: path.join(stateDir, 'config'), // instead of ~/.localstack
       LOCALSTACK_VOLUME_DIR: path.join(stateDir, 'volume'),
       PERSISTENCE: '0',
