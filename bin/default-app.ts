@@ -1,12 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, RoutedRegion } from '../lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
+  MultiRegionChecks, MultiRegionProbes, RoutedRegion,
+} from '../lib';
 import { CONTEXT, requireContext } from './context';
 
 /**
  * The default example: us-east-1 and us-east-2 active, us-west-2 as witness, with the
- * placeholder account and domain from cdk.json, checked by cdk-nag's AwsSolutions pack and this library's MultiRegionChecks.
+ * placeholder account and domain from cdk.json, checked by cdk-nag's AwsSolutions pack and
+ * this library's MultiRegionChecks.
  */
 export function buildDefaultApp(app: App): MultiRegionApp {
   const topology = new MultiRegionApp(app, 'MultiRegion', {
@@ -15,37 +19,52 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     account: requireContext(app, CONTEXT.account),
     stackNamePrefix: 'multi-region',
   });
-
-  // --- Routing: latency records with health checks and an accelerator, in front of a
-  // placeholder load balancer per Region (replace with the service's own). ---
   const domainName = requireContext(app, CONTEXT.domainName);
   const hostedZoneId = requireContext(app, CONTEXT.hostedZoneId);
   const recordName = `app.${domainName}`;
-  const routedRegions: RoutedRegion[] = topology.activeRegions.map((region) => {
+
+  // Data: Aurora DSQL clusters in us-east-1 and us-east-2, peered with us-west-2 as witness.
+  const dsql = new DsqlPeeredClusters(topology, 'Dsql', { topology });
+
+  // A placeholder load balancer per Region (replace with the service's own), reachable as
+  // app.<domain> through routing and as <region>.app.<domain> by the probes.
+  const endpoints = topology.activeRegions.map((region) => {
     const stack = topology.regionalStack(region);
-    const endpoint = new MinimalRegionalEndpoint(stack, 'Endpoint', {
+    return new MinimalRegionalEndpoint(stack, 'Endpoint', {
       domainName: recordName,
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: domainName }),
       encryptionKey: topology.regionalKey(region),
     });
-    return { region, endpoint: endpoint.endpoint };
   });
-  new DnsRouting(topology.globalStack, 'Dns', {
+
+  // Probes: each Region's deep health (its endpoint and its DSQL cluster) and the lag both ways.
+  const probes = new MultiRegionProbes(topology, 'Probes', {
+    topology,
+    healthTargets: topology.activeRegions.map((region, i) => ({
+      region,
+      targets: [{ name: 'api', url: endpoints[i].regionalHealthUrl }],
+      dsqlClusterArn: dsql.clusterArn(region),
+    })),
+    lagDatabases: LagProbeDatabase.dsqlPeers(dsql),
+  });
+
+  // Routing: latency records and an accelerator. A Region leaves DNS when its endpoint check
+  // or its probe's "Region unhealthy" alarm fails, so a Region whose database is down stops
+  // taking traffic even while its load balancer answers.
+  const routedRegions: RoutedRegion[] = topology.activeRegions.map((region, i) => ({
+    region,
+    endpoint: endpoints[i].endpoint,
+    healthAlarm: probes.regionUnhealthyAlarm(region),
+  }));
+  const dns = new DnsRouting(topology.globalStack, 'Dns', {
     topology,
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(topology.globalStack, 'Zone', { hostedZoneId, zoneName: domainName }),
     recordName,
     regions: routedRegions,
   });
   new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
-  // --- end of routing ---
-  // --- data: Aurora DSQL clusters in us-east-1 and us-east-2, peered with us-west-2 as witness ---
-  new DsqlPeeredClusters(topology, 'Dsql', { topology });
-  // --- end data ---
+  probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-
-  // --- compliance: this library's multi-Region rules (lib/compliance/) ---
-  Validations.of(app).addPlugins(new MultiRegionChecks(app));
-
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;
 }

@@ -47,7 +47,10 @@ describe('the default app', () => {
     for (const region of topology.activeRegions) {
       global.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', Region: region, SetIdentifier: region, HealthCheckId: Match.anyValue() });
     }
-    global.resourceCountIs('AWS::Route53::HealthCheck', 2);
+    // Per Region: the endpoint check, the check on the probe's alarm, and the CALCULATED check of both.
+    for (const type of ['HTTPS', 'CLOUDWATCH_METRIC', 'CALCULATED']) {
+      global.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: type }) }, 2);
+    }
     const accelerator = Template.fromStack(topology.acceleratorStack);
     accelerator.resourceCountIs('AWS::GlobalAccelerator::EndpointGroup', 2);
     const budget = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'failover-budget.json'), 'utf8'));
@@ -73,6 +76,27 @@ describe('the default app', () => {
     // check; validateScope reports acknowledged findings too.
     const report = new MultiRegionChecks().validateScope(topology.node.root);
     expect(report.violations.filter((v) => /^MultiRegion-KMS[12]$/.test(v.ruleName))).toEqual([]);
+  });
+
+  test('both probes run every minute in each Region, with their alarms, and the dashboard is in the global stack', () => {
+    for (const region of topology.activeRegions) {
+      const template = Template.fromStack(topology.regionalStack(region));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }] });
+    }
+    // Both lag probes live in us-east-1, the stack that already references us-east-2's cluster
+    // (for the peering), so the two regional stacks never depend on each other.
+    const east1 = Template.fromStack(topology.regionalStack('us-east-1'));
+    const east2 = Template.fromStack(topology.regionalStack('us-east-2'));
+    east1.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 3);
+    east2.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 1);
+    for (const [writer, reader] of [['us-east-1', 'us-east-2'], ['us-east-2', 'us-east-1']]) {
+      east1.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ReplicationLag', Threshold: 5000,
+        Dimensions: [{ Name: 'ReaderRegion', Value: reader }, { Name: 'WriterRegion', Value: writer }],
+      });
+    }
+    expect(topology.regionalStack('us-east-2').dependencies.map((s) => s.stackName)).not.toContain('multi-region-us-east-1');
+    Template.fromStack(topology.globalStack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   test('snapshot of every stack', () => {

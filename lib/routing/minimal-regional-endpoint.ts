@@ -1,10 +1,11 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { RegionalEndpoint } from './regional-endpoint';
 
@@ -17,6 +18,14 @@ export interface MinimalRegionalEndpointProps {
 
   /** The public hosted zone of `domainName`; ACM validates the certificate with a record in it. */
   readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * A name of this Region alone, so probes can reach this Region's load balancer directly
+   * (the shared `domainName` resolves to whichever Region DNS picks). It is an alias record in
+   * `hostedZone` and a second name on the certificate.
+   * @default `<region>.<domainName>`, for example `us-east-1.app.example.com`
+   */
+  readonly regionalDomainName?: string;
 
   /**
    * Path the health checks request; the listener answers 200 on every path.
@@ -42,9 +51,20 @@ export class MinimalRegionalEndpoint extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The load balancer as a routing endpoint, with the health path. */
   public readonly endpoint: RegionalEndpoint;
+  /** The name of this Region's load balancer alone, for example `us-east-1.app.example.com`. */
+  public readonly regionalDomainName: string;
+  /** The health URL of this Region's load balancer alone, for probes. */
+  public readonly regionalHealthUrl: string;
 
   constructor(scope: Construct, id: string, props: MinimalRegionalEndpointProps) {
     super(scope, id);
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region) && props.regionalDomainName === undefined) {
+      throw new Error(`MinimalRegionalEndpoint '${id}' is in a stack without a concrete Region; give regionalDomainName.`);
+    }
+    this.regionalDomainName = props.regionalDomainName ?? `${region}.${props.domainName}`;
+    const healthPath = props.healthPath ?? '/health';
+    this.regionalHealthUrl = `https://${this.regionalDomainName}${healthPath}`;
     // Two zones, the least an Application Load Balancer accepts. In a stack with a concrete
     // account and Region their names come from the `availability-zones:...` context (cdk.json
     // holds it for the default app and the examples, so synth needs no look-up).
@@ -71,11 +91,17 @@ export class MinimalRegionalEndpoint extends Construct {
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
       certificates: [new acm.Certificate(this, 'Certificate', {
         domainName: props.domainName,
+        subjectAlternativeNames: [this.regionalDomainName],
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
       })],
       defaultAction: elbv2.ListenerAction.fixedResponse(200, { contentType: 'text/plain', messageBody: 'ok' }),
     });
-    this.endpoint = RegionalEndpoint.fromLoadBalancer(this.loadBalancer, { healthPath: props.healthPath ?? '/health' });
+    this.endpoint = RegionalEndpoint.fromLoadBalancer(this.loadBalancer, { healthPath });
+    new route53.ARecord(this, 'RegionalRecord', {
+      zone: props.hostedZone,
+      recordName: this.regionalDomainName,
+      target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+    });
 
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions::AwsSolutions-ELB2',

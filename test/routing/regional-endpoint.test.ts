@@ -51,11 +51,22 @@ describe('MinimalRegionalEndpoint', () => {
     expect([minimal.endpoint.region, minimal.endpoint.healthPath, minimal.endpoint.isAlias]).toEqual(['us-east-2', '/health', true]);
   });
 
-  test('its certificate is validated by DNS in the hosted zone', () => {
+  test('its certificate covers the shared and the regional name and is validated by DNS in the hosted zone', () => {
     template.hasResourceProperties('AWS::CertificateManager::Certificate', {
-      DomainName: 'app.example.com', ValidationMethod: 'DNS',
-      DomainValidationOptions: [{ DomainName: 'app.example.com', HostedZoneId: ZONE_ID }],
+      DomainName: 'app.example.com', SubjectAlternativeNames: ['us-east-2.app.example.com'], ValidationMethod: 'DNS',
+      DomainValidationOptions: [
+        { DomainName: 'app.example.com', HostedZoneId: ZONE_ID },
+        { DomainName: 'us-east-2.app.example.com', HostedZoneId: ZONE_ID },
+      ],
     });
+  });
+
+  test('a regional alias record lets probes reach this Region alone', () => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'us-east-2.app.example.com.', Type: 'A', HostedZoneId: ZONE_ID,
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    expect([minimal.regionalDomainName, minimal.regionalHealthUrl]).toEqual(['us-east-2.app.example.com', 'https://us-east-2.app.example.com/health']);
   });
 
   test('its VPC logs flows to an encrypted log group', () => {

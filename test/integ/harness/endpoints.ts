@@ -44,7 +44,7 @@ export function readEndpoints(): IntegEndpoints {
 
 /** moto_server (Aurora DSQL and any other moto service). Tests under test/integ/dsql/ or test/integ/. */
 export function motoEndpoint(): string {
-  return required(readEndpoints().moto, 'moto', 'test/integ/dsql/ (project integ-dsql) or test/integ/ (project integ)').endpoint;
+  return required(readEndpoints().moto, 'moto', 'test/integ/dsql/ (project integ-dsql), test/integ/probes/ (project integ-probes) or test/integ/ (project integ)').endpoint;
 }
 
 /** LocalStack (CloudWatch, Route 53, STS, IAM, Logs). Tests under test/integ/probes/ or test/integ/. */

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { getFreePort } from './free-port';
 import { INTEG_DIR, log, LOG_DIR, VENV_DIR } from './paths';
 import { spawnTracked, waitUntilReady } from './processes';
-import { ensureVenv, findPython, readRequirementsFile, Venv } from './python-venv';
+import { ensureVenv, findPython, pythonVersion, readRequirementsFile, Venv } from './python-venv';
 
 export interface LocalStackServer {
   /** http://127.0.0.1:<port>: pass as `endpoint` to AWS SDK clients. */
@@ -39,16 +39,19 @@ export const LOCALSTACK_VENV_DIR = path.join(VENV_DIR, 'localstack');
 const PYTHON_DIR = path.join(__dirname, 'python');
 
 /**
- * The LocalStack venv. Uses localstack-core 2026.3.0 with a Python >= 3.12 ($INTEG_LOCALSTACK_PYTHON, python3.1x
- * on PATH or a pyenv version), else 4.14.0 with python3.
+ * The LocalStack venv: localstack-core 2026.3.0 with a Python >= 3.12 (python3.1x on PATH or a pyenv version),
+ * else 4.14.0 with python3. $INTEG_LOCALSTACK_PYTHON, if set, is the interpreter to use, and its version
+ * decides between the two.
  */
 export function ensureLocalStackVenv(): Promise<Venv> {
-  const modern = findPython([3, 12], [process.env.INTEG_LOCALSTACK_PYTHON]);
+  const python = process.env.INTEG_LOCALSTACK_PYTHON || findPython([3, 12]) || 'python3';
+  const version = pythonVersion(python);
+  const modern = version !== undefined && (version[0] > 3 || version[1] >= 12);
   const base = modern ? 'localstack' : 'localstack-py311';
-  if (!modern) log('no Python >= 3.12 found: using localstack-core 4.14.0 (2026.3.x needs Python 3.12)');
+  if (!modern) log(`${python} is Python ${version?.join('.') ?? '?'}: using localstack-core 4.14.0 (2026.3.x needs Python >= 3.12)`);
   return ensureVenv(readRequirementsFile(path.join(PYTHON_DIR, `${base}.txt`)), {
     dir: LOCALSTACK_VENV_DIR,
-    python: modern ?? 'python3',
+    python,
     constraintsFile: path.join(PYTHON_DIR, `${base}.lock.txt`),
     label: '.venv/localstack',
   });
@@ -83,6 +86,9 @@ export async function startLocalStack(
       DISABLE_EVENTS: '1', // no analytics calls to the internet
       SKIP_SSL_CERT_DOWNLOAD: '1', // self-signed certificate instead of a download
       FILESYSTEM_ROOT: path.join(stateDir, 'filesystem'), // host-mode replacement for /var/lib/localstack
+      // LocalStack thinks it runs in a container on these machines and would then keep its state in the
+      // shared /tmp/localstack, which another run's LocalStack deletes on stop ("unable to open database file").
+      OVERRIDE_IN_DOCKER: '0',
       CONFIG_DIR: path.join(stateDir, 'config'), // instead of ~/.localstack
       LOCALSTACK_VOLUME_DIR: path.join(stateDir, 'volume'),
       PERSISTENCE: '0',

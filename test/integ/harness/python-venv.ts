@@ -95,9 +95,10 @@ export function readRequirementsFile(file: string): string[] {
     .filter((line) => line.length > 0);
 }
 
-/** [major, minor] of a Python interpreter, or undefined if it cannot be run. */
+/** [major, minor] of a Python interpreter that can create venvs, or undefined. */
 export function pythonVersion(python: string): [number, number] | undefined {
-  const r = spawnSync(python, ['-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2])'], {
+  // ensurepip too: Debian's python3 has `venv` but cannot create one without the python3-venv package.
+  const r = spawnSync(python, ['-c', 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])'], {
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -106,7 +107,7 @@ export function pythonVersion(python: string): [number, number] | undefined {
 }
 
 /**
- * Finds a Python interpreter of at least version `min` (e.g. [3, 12]) that has the venv module. Tries
+ * Finds a Python interpreter of at least version `min` (e.g. [3, 12]) that can create venvs. Tries
  * `preferred` first, then python3.N on PATH, then pyenv's installed versions (the CI image ships several
  * next to its default 3.11), then `python3`.
  */

@@ -1,0 +1,221 @@
+import { CloudWatchClient, MetricDatum, StandardUnit } from '@aws-sdk/client-cloudwatch';
+import { DSQLClient, GetClusterCommand } from '@aws-sdk/client-dsql';
+import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { describeError, publishMetrics, PublishResult } from '../shared/metrics';
+
+/** One HTTP(S) endpoint to probe. */
+export interface HealthTarget {
+  /** Name used as the metric's Target dimension. */
+  readonly name: string;
+  /** The URL to GET. */
+  readonly url: string;
+  /** The status that counts as healthy. @default 200 */
+  readonly expectedStatus?: number;
+  /** A string the body must contain to count as healthy. @default - body not checked */
+  readonly bodyContains?: string;
+}
+
+/** Configuration of one health-probe run (the Lambda reads it from its environment). */
+export interface HealthProbeConfig {
+  /** The Region being probed: the Region dimension of every metric. */
+  readonly region: string;
+  /** CloudWatch namespace of the metrics. */
+  readonly namespace: string;
+  /** Per-target timeout in ms, covering connect, TLS, headers and body. */
+  readonly timeoutMs: number;
+  /** The endpoints to probe. */
+  readonly targets: HealthTarget[];
+  /** Identifier of the Region's Aurora DSQL cluster, whose status counts towards health. */
+  readonly dsqlClusterIdentifier?: string;
+  /** Route 53 health checks whose checkers' view of the Region is published next to the probe's own. */
+  readonly route53HealthCheckIds?: string[];
+}
+
+/** The clients a run uses; tests pass clients pointed at emulators. */
+export interface HealthProbeClients {
+  readonly cloudwatch: CloudWatchClient;
+  readonly dsql?: DSQLClient;
+  readonly route53?: Route53Client;
+}
+
+/** Kinds of failure of one target. */
+export type FailureKind = 'timeout' | 'dns' | 'tls' | 'connection' | 'status' | 'body' | 'other';
+
+/** The outcome of one target. */
+export interface TargetResult {
+  readonly name: string;
+  readonly url: string;
+  readonly healthy: boolean;
+  /** HTTP status, when a response arrived. */
+  readonly status?: number;
+  /** Time to the full response (or to the failure), in ms. */
+  readonly latencyMs: number;
+  readonly failure?: FailureKind;
+  readonly error?: string;
+}
+
+/** The outcome of the DSQL cluster check. */
+export interface DsqlResult {
+  readonly identifier: string;
+  readonly healthy: boolean;
+  readonly status?: string;
+  readonly error?: string;
+}
+
+/** What the Route 53 checkers report about one health check. */
+export interface Route53Result {
+  readonly healthCheckId: string;
+  /** Share of checkers reporting success, 0 to 100; undefined when the call failed. */
+  readonly healthyPercent?: number;
+  readonly checkers: number;
+  readonly error?: string;
+}
+
+/** Summary returned by every run, whatever failed. */
+export interface HealthProbeSummary {
+  readonly region: string;
+  /** True when every target answered as expected and the DSQL cluster (if any) is ACTIVE. */
+  readonly regionHealthy: boolean;
+  readonly targets: TargetResult[];
+  readonly dsql?: DsqlResult;
+  readonly route53: Route53Result[];
+  readonly metrics: PublishResult;
+  readonly durationMs: number;
+}
+
+/** GETs one target with a hard timeout; never throws. */
+export async function checkTarget(target: HealthTarget, timeoutMs: number): Promise<TargetResult> {
+  const expected = target.expectedStatus ?? 200;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    // redirect 'manual': a health endpoint that redirects is reported as its own status.
+    const response = await fetch(target.url, { signal: controller.signal, redirect: 'manual', headers: { 'user-agent': 'multi-region-cdk-health-probe' } });
+    const body = target.bodyContains !== undefined ? await response.text() : (await response.arrayBuffer(), '');
+    const base = { name: target.name, url: target.url, status: response.status, latencyMs: elapsed() };
+    if (response.status !== expected) {
+      return { ...base, healthy: false, failure: 'status', error: `status ${response.status}, expected ${expected}` };
+    }
+    if (target.bodyContains !== undefined && !body.includes(target.bodyContains)) {
+      return { ...base, healthy: false, failure: 'body', error: `body does not contain '${target.bodyContains}'` };
+    }
+    return { ...base, healthy: true };
+  } catch (err) {
+    const failure = controller.signal.aborted ? 'timeout' : classify(err);
+    const error = failure === 'timeout' ? `no complete response within ${timeoutMs} ms` : describeFetchError(err);
+    return { name: target.name, url: target.url, healthy: false, latencyMs: elapsed(), failure, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads the DSQL cluster's status; ACTIVE is healthy. Never throws. */
+export async function checkDsqlCluster(dsql: DSQLClient, identifier: string): Promise<DsqlResult> {
+  try {
+    const out = await dsql.send(new GetClusterCommand({ identifier }));
+    return { identifier, status: out.status, healthy: out.status === 'ACTIVE' };
+  } catch (err) {
+    return { identifier, healthy: false, error: describeError(err) };
+  }
+}
+
+/** The share of Route 53 checkers whose last report on the health check is a success. Never throws. */
+export async function checkRoute53(route53: Route53Client, healthCheckId: string): Promise<Route53Result> {
+  try {
+    const out = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+    const observations = out.HealthCheckObservations ?? [];
+    const ok = observations.filter((o) => (o.StatusReport?.Status ?? '').startsWith('Success')).length;
+    return {
+      healthCheckId,
+      checkers: observations.length,
+      healthyPercent: observations.length === 0 ? undefined : Math.round((ok / observations.length) * 1000) / 10,
+      error: observations.length === 0 ? 'no checker observations' : undefined,
+    };
+  } catch (err) {
+    return { healthCheckId, checkers: 0, error: describeError(err) };
+  }
+}
+
+/** Metric names the probe publishes (the constructs build alarms and dashboards on them). */
+export const HEALTH_METRICS = {
+  healthy: 'Healthy',
+  latency: 'Latency',
+  regionHealthy: 'RegionHealthy',
+  dsqlClusterActive: 'DsqlClusterActive',
+  route53HealthyPercent: 'Route53CheckersHealthyPercent',
+} as const;
+
+/** The CloudWatch data of one run. */
+export function healthMetricData(summary: Omit<HealthProbeSummary, 'metrics' | 'durationMs'>, timestamp: Date): MetricDatum[] {
+  const dims = (target: string) => [{ Name: 'Region', Value: summary.region }, { Name: 'Target', Value: target }];
+  const data: MetricDatum[] = [];
+  for (const t of summary.targets) {
+    data.push({ MetricName: HEALTH_METRICS.healthy, Dimensions: dims(t.name), Value: t.healthy ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp });
+    data.push({ MetricName: HEALTH_METRICS.latency, Dimensions: dims(t.name), Value: t.latencyMs, Unit: StandardUnit.Milliseconds, Timestamp: timestamp });
+  }
+  if (summary.dsql) {
+    data.push({ MetricName: HEALTH_METRICS.dsqlClusterActive, Dimensions: dims(summary.dsql.identifier), Value: summary.dsql.healthy ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp });
+  }
+  for (const r of summary.route53) {
+    if (r.healthyPercent === undefined) continue;
+    data.push({ MetricName: HEALTH_METRICS.route53HealthyPercent, Dimensions: dims(r.healthCheckId), Value: r.healthyPercent, Unit: StandardUnit.Percent, Timestamp: timestamp });
+  }
+  data.push({ MetricName: HEALTH_METRICS.regionHealthy, Dimensions: [{ Name: 'Region', Value: summary.region }], Value: summary.regionHealthy ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp });
+  return data;
+}
+
+/**
+ * One probe run: every target, the DSQL cluster and the Route 53 checks in parallel, then the
+ * metrics in as few PutMetricData calls as allowed. Always resolves with a summary.
+ */
+export async function runHealthProbe(config: HealthProbeConfig, clients: HealthProbeClients, options: { publishAttempts?: number; log?: (m: string) => void } = {}): Promise<HealthProbeSummary> {
+  const started = performance.now();
+  const timestamp = new Date();
+  const [targets, dsql, route53] = await Promise.all([
+    Promise.all(config.targets.map((t) => checkTarget(t, config.timeoutMs))),
+    config.dsqlClusterIdentifier && clients.dsql ? checkDsqlCluster(clients.dsql, config.dsqlClusterIdentifier) : Promise.resolve(undefined),
+    clients.route53 ? Promise.all((config.route53HealthCheckIds ?? []).map((id) => checkRoute53(clients.route53!, id))) : Promise.resolve([]),
+  ]);
+  const regionHealthy = targets.every((t) => t.healthy) && (dsql?.healthy ?? true);
+  const partial = { region: config.region, regionHealthy, targets, dsql, route53 };
+  const metrics = await publishMetrics(clients.cloudwatch, config.namespace, healthMetricData(partial, timestamp), { attempts: options.publishAttempts, log: options.log });
+  return { ...partial, metrics, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Parses and checks the configuration, with errors that say what is wrong. */
+export function parseHealthProbeConfig(json: string | undefined): HealthProbeConfig {
+  if (!json) throw new Error('HEALTH_PROBE_CONFIG is not set; the HealthProbe construct sets it.');
+  const config = JSON.parse(json) as HealthProbeConfig;
+  if (!config.region || !config.namespace || !Array.isArray(config.targets)) {
+    throw new Error('HEALTH_PROBE_CONFIG needs region, namespace and targets.');
+  }
+  if (!(config.timeoutMs > 0)) throw new Error(`HEALTH_PROBE_CONFIG timeoutMs ${config.timeoutMs} must be a positive number of ms.`);
+  return config;
+}
+
+function classify(err: unknown): FailureKind {
+  const code = errorCode(err);
+  if (!code) return 'other';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_NONAME') return 'dns';
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL/.test(code)) return 'tls';
+  if (code.startsWith('E') || code.startsWith('UND_ERR')) return 'connection';
+  return 'other';
+}
+
+/** fetch wraps the socket error in `cause`; dig it out. */
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause ? describeError(cause) : describeError(err);
+}

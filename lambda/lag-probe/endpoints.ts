@@ -1,0 +1,46 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DsqlSigner } from '@aws-sdk/dsql-signer';
+import { ClientConfig } from 'pg';
+import { ConnectionConfigProvider } from './probe';
+
+/** How the Lambda reaches one endpoint; set by the ReplicationLagProbe construct. */
+export interface EndpointSpec {
+  /** 'dsql' (IAM token over TLS) or 'postgres' (connection string). */
+  readonly kind: 'dsql' | 'postgres';
+  /** DSQL: the cluster endpoint host name. */
+  readonly host?: string;
+  /** DSQL: the cluster's Region, which signs the token. */
+  readonly region?: string;
+  /** DSQL: the database role; 'admin' uses an admin token. */
+  readonly user?: string;
+  /** PostgreSQL: the connection string (without password when a secret is given). */
+  readonly connectionString?: string;
+  /** PostgreSQL: a Secrets Manager secret whose JSON holds `password` (and optionally `username`). */
+  readonly passwordSecretArn?: string;
+}
+
+/** Turns a spec into a provider that mints fresh credentials for every connection. */
+export function endpointProvider(spec: EndpointSpec, secrets?: SecretsManagerClient): ConnectionConfigProvider {
+  if (spec.kind === 'dsql') {
+    if (!spec.host || !spec.region) throw new Error('a DSQL endpoint needs host and region.');
+    const user = spec.user ?? 'admin';
+    const signer = new DsqlSigner({ hostname: spec.host, region: spec.region });
+    return async () => ({
+      host: spec.host,
+      port: 5432,
+      database: 'postgres',
+      user,
+      password: user === 'admin' ? await signer.getDbConnectAdminAuthToken() : await signer.getDbConnectAuthToken(),
+      ssl: { rejectUnauthorized: true },
+    });
+  }
+  if (!spec.connectionString) throw new Error('a PostgreSQL endpoint needs connectionString.');
+  const secretArn = spec.passwordSecretArn;
+  if (!secretArn) return async () => ({ connectionString: spec.connectionString });
+  if (!secrets) throw new Error('a PostgreSQL endpoint with a password secret needs a Secrets Manager client.');
+  return async (): Promise<ClientConfig> => {
+    const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const value = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
+    return { connectionString: spec.connectionString, user: value.username, password: value.password };
+  };
+}

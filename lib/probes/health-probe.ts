@@ -1,0 +1,270 @@
+import { Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { HealthTarget } from './health-target';
+import { DEFAULT_PROBE_NAMESPACE } from './namespace';
+import { concreteRegion, createProbeFunction } from './private/probe-function';
+import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
+
+/**
+ * Properties of a `HealthProbe`.
+ */
+export interface HealthProbeProps {
+  /** The endpoints of this Region to probe, at least one. */
+  readonly targets: HealthTarget[];
+
+  /**
+   * CloudWatch namespace of the metrics.
+   * @default 'MultiRegion/Probes'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Per-target timeout, covering connect, TLS, headers and body (1 to 30 s, and shorter than
+   * the time between two probes).
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Probes per one-minute run, spread evenly over the minute, for a resolution finer than the
+   * one-minute schedule (1 to 12).
+   * @default 1
+   */
+  readonly probesPerRun?: number;
+
+  /**
+   * ARN of the Region's Aurora DSQL cluster: the probe reads its status with GetCluster and
+   * counts anything but ACTIVE as unhealthy.
+   * @default - no cluster check
+   */
+  readonly dsqlClusterArn?: string;
+
+  /**
+   * Route 53 health checks whose checkers' view of this Region the probe publishes as
+   * `Route53CheckersHealthyPercent`, next to its own view. They never count towards
+   * `RegionHealthy`, which may itself feed a Route 53 health check.
+   * @default - none
+   */
+  readonly route53HealthCheckIds?: string[];
+
+  /**
+   * Key of the probe's log group; with a `RegionalKey`, the key of the probe's own Region.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the probe's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The Region-unhealthy alarm fires when this many of the last `unhealthyEvaluationPeriods`
+   * one-minute periods had an unhealthy probe.
+   * @default 2
+   */
+  readonly unhealthyDatapointsToAlarm?: number;
+
+  /**
+   * One-minute periods the Region-unhealthy alarm looks at.
+   * @default 3
+   */
+  readonly unhealthyEvaluationPeriods?: number;
+
+  /**
+   * Consecutive one-minute periods without any probe result before the probe-not-running alarm fires.
+   * @default 5
+   */
+  readonly notRunningEvaluationPeriods?: number;
+
+  /**
+   * Topic every alarm of the probe notifies.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * A scheduled Lambda that checks a Region's endpoints every minute from inside the Region
+ * and publishes, per target, `Healthy` (0/1) and `Latency` (ms), plus `RegionHealthy` for
+ * the Region as a whole; with alarms for an unhealthy Region and for a probe that stopped.
+ *
+ * `regionUnhealthyAlarm` is meant to back a Route 53 health check of type
+ * CLOUDWATCH_METRIC, so DNS fails over on what the probe sees.
+ */
+export class HealthProbe extends Construct {
+  /** The Region probed (the Region of the probe's stack). */
+  public readonly region: string;
+  /** The metric namespace. */
+  public readonly namespace: string;
+  /** The names of the targets, in the order given. */
+  public readonly targetNames: string[];
+  /** The Route 53 health checks whose checkers' view is published. */
+  public readonly route53HealthCheckIds: string[];
+  /** The probe function. */
+  public readonly function: lambda.IFunction;
+  /** The probe's log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** Fires when the Region is unhealthy in N of the last M minutes. */
+  public readonly regionUnhealthyAlarm: cloudwatch.Alarm;
+  /** Fires when no probe result arrived for several minutes. */
+  public readonly probeNotRunningAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: HealthProbeProps) {
+    super(scope, id);
+    this.region = concreteRegion(this, `HealthProbe '${id}'`);
+    this.namespace = props.namespace ?? DEFAULT_PROBE_NAMESPACE;
+    validateNamespace(this.namespace, `HealthProbe '${id}'`);
+    const probesPerRun = props.probesPerRun ?? 1;
+    validateProbesPerRun(probesPerRun, `HealthProbe '${id}'`);
+    const timeout = props.timeout ?? Duration.seconds(5);
+    validateTimeout(id, timeout, probesPerRun);
+    validateTargets(id, props.targets);
+    const datapoints = props.unhealthyDatapointsToAlarm ?? 2;
+    const periods = props.unhealthyEvaluationPeriods ?? 3;
+    validateNOfM(datapoints, periods, `HealthProbe '${id}' unhealthy alarm`);
+    const notRunningPeriods = props.notRunningEvaluationPeriods ?? 5;
+    validateNOfM(notRunningPeriods, notRunningPeriods, `HealthProbe '${id}' not-running alarm`);
+    this.route53HealthCheckIds = [...(props.route53HealthCheckIds ?? [])];
+    this.route53HealthCheckIds.forEach((hc) => {
+      if (!Token.isUnresolved(hc) && !/^[0-9a-f-]{1,64}$/.test(hc)) {
+        throw new Error(`HealthProbe '${id}': Route 53 health check id '${hc}' is not valid; expected an id like 'abcdef12-3456-7890-abcd-ef1234567890'.`);
+      }
+    });
+    this.targetNames = props.targets.map((t) => t.name);
+
+    const dsqlClusterIdentifier = props.dsqlClusterArn
+      ? Arn.split(props.dsqlClusterArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName
+      : undefined;
+    const config = {
+      region: this.region,
+      namespace: this.namespace,
+      timeoutMs: timeout.toMilliseconds(),
+      targets: props.targets.map((t) => ({ name: t.name, url: t.url, expectedStatus: t.expectedStatus ?? 200, bodyContains: t.bodyContains })),
+      dsqlClusterIdentifier,
+      route53HealthCheckIds: this.route53HealthCheckIds.length > 0 ? this.route53HealthCheckIds : undefined,
+    };
+    const probe = createProbeFunction(this, {
+      handlerDir: 'health-probe',
+      description: `Health probe of ${this.region}`,
+      environment: {
+        HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString(config),
+        PROBES_PER_RUN: String(probesPerRun),
+      },
+      namespace: this.namespace,
+      // One run covers a minute when it probes several times; otherwise one timeout plus the SDK calls.
+      timeout: probesPerRun > 1 ? Duration.seconds(75) : Duration.seconds(Math.ceil(timeout.toSeconds()) + 20),
+      encryptionKey: props.encryptionKey,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.function = probe.fn;
+    this.logGroup = probe.logGroup;
+
+    if (props.dsqlClusterArn) {
+      probe.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dsql:GetCluster'], resources: [props.dsqlClusterArn] }));
+    }
+    if (this.route53HealthCheckIds.length > 0) {
+      probe.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['route53:GetHealthCheckStatus'],
+        resources: this.route53HealthCheckIds.map((hc) => `arn:${Stack.of(this).partition}:route53:::healthcheck/${hc}`),
+      }));
+    }
+
+    this.regionUnhealthyAlarm = new cloudwatch.Alarm(this, 'RegionUnhealthy', {
+      alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.join(', ')}).`,
+      metric: this.metricRegionHealthy(),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      datapointsToAlarm: datapoints,
+      // A silent probe is the not-running alarm's business; it must not fail the Region over.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.probeNotRunningAlarm = new cloudwatch.Alarm(this, 'ProbeNotRunning', {
+      alarmDescription: `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`,
+      metric: this.metricRegionHealthy({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: notRunningPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (props.alarmTopic) {
+      const action = new actions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+  }
+
+  /** 1 when every target (and the DSQL cluster) was healthy, else 0; Minimum over one minute by default. */
+  public metricRegionHealthy(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('RegionHealthy', { Region: this.region }, { statistic: cloudwatch.Stats.MINIMUM, ...props });
+  }
+
+  /** 1 when the target answered as expected, else 0. */
+  public metricHealthy(targetName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Healthy', { Region: this.region, Target: this.knownTarget(targetName) }, { statistic: cloudwatch.Stats.MINIMUM, ...props });
+  }
+
+  /** Time to the target's full response, in ms; p90 over one minute by default. */
+  public metricLatency(targetName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Latency', { Region: this.region, Target: this.knownTarget(targetName) }, { statistic: cloudwatch.Stats.percentile(90), ...props });
+  }
+
+  /** Share of Route 53 checkers reporting the health check healthy, 0 to 100. */
+  public metricRoute53CheckersHealthyPercent(healthCheckId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Route53CheckersHealthyPercent', { Region: this.region, Target: healthCheckId }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  private metric(metricName: string, dimensionsMap: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: this.namespace, metricName, dimensionsMap, period: Duration.minutes(1), region: this.region, ...props });
+  }
+
+  private knownTarget(name: string): string {
+    if (!this.targetNames.includes(name)) {
+      throw new Error(`HealthProbe '${this.node.id}' has no target '${name}'; its targets are ${this.targetNames.join(', ')}.`);
+    }
+    return name;
+  }
+}
+
+function validateTimeout(id: string, timeout: Duration, probesPerRun: number): void {
+  const ms = timeout.toMilliseconds();
+  if (ms < 1000 || ms > 30_000) {
+    throw new Error(`HealthProbe '${id}': timeout of ${ms} ms is not valid; use 1 to 30 seconds.`);
+  }
+  if (ms >= 60_000 / probesPerRun) {
+    throw new Error(`HealthProbe '${id}': timeout of ${ms} ms does not fit ${probesPerRun} probes a minute (${Math.floor(60_000 / probesPerRun)} ms apart); shorten the timeout or lower probesPerRun.`);
+  }
+}
+
+function validateTargets(id: string, targets: HealthTarget[]): void {
+  if (!targets || targets.length === 0) {
+    throw new Error(`HealthProbe '${id}' has no targets; give at least one { name, url }.`);
+  }
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(t.name)) {
+      throw new Error(`HealthProbe '${id}': target name '${t.name}' is not valid; use 1 to 64 letters, digits, '.', '_' or '-'.`);
+    }
+    if (seen.has(t.name)) {
+      throw new Error(`HealthProbe '${id}': target name '${t.name}' is used twice; names must be unique (they are the Target metric dimension).`);
+    }
+    seen.add(t.name);
+    if (!Token.isUnresolved(t.url) && !/^https?:\/\/[^\s/]+/.test(t.url)) {
+      throw new Error(`HealthProbe '${id}': target '${t.name}' has URL '${t.url}'; use an absolute http:// or https:// URL.`);
+    }
+    if (t.expectedStatus !== undefined && (!Number.isInteger(t.expectedStatus) || t.expectedStatus < 100 || t.expectedStatus > 599)) {
+      throw new Error(`HealthProbe '${id}': target '${t.name}' expects status ${t.expectedStatus}; use an HTTP status from 100 to 599.`);
+    }
+  }
+}
