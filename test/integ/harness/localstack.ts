@@ -1,13 +1,13 @@
 /**
  * LocalStack's open-source runtime in host mode (no Docker): CloudWatch, Route 53, STS, IAM and Logs.
  *
- * localstack-core 2026.3.x ships no `localstack` CLI (that is the separate `localstack` package, which needs
- * Docker for `start`); `localstack start --host` did `python -m localstack.runtime.main`, which is what we run.
+ * localstack-core 2026.3.0 installs no `localstack` console script (the CLI is the separate `localstack` package,
+ * not installed here). Host mode is what `localstack start --host` ran: `python -m localstack.runtime.main`.
  * It gets a venv of its own (<repo>/.venv/localstack) because its moto fork (moto-ext) installs the same Python
  * package as moto[server] and would overwrite it. 2026.3.x needs Python >= 3.12 (its metadata claims 3.10); without
  * one we fall back to localstack-core 4.13.1 on the default python3 (see python/localstack-py311.txt).
  *
- * Caveats found against 2026.3.0 (see also test/integ/harness.test.ts):
+ * Caveats found against 2026.3.0 with @aws-sdk/client-cloudwatch and client-route-53 (AWS JSON 1.0 protocol):
  * - CloudWatch PutMetricData accepts almost anything real AWS rejects: namespace 'AWS/Foo', '' or 300 chars,
  *   NaN and +-Infinity values, unknown units, 31 dimensions, 1001 data points. It only rejects Value together
  *   with Values (InvalidParameterCombination) and Values/Counts of different lengths (InvalidParameterValue).
