@@ -1,13 +1,13 @@
 /**
  * LocalStack's open-source runtime in host mode (no Docker): CloudWatch, Route 53, STS, IAM and Logs.
  *
- * localstack-core 2026.3.x ships no `localstack` CLI (that is the separate `localstack` package, which needs
- * Docker for `start`); `localstack start --host` did `python -m localstack.runtime.main`, which is what we run.
+ * localstack-core 2026.3.0 installs no `localstack` console script (the CLI is the separate `localstack` package,
+ * not installed here). Host mode is what `localstack start --host` ran: `python -m localstack.runtime.main`.
  * It gets a venv of its own (<repo>/.venv/localstack) because its moto fork (moto-ext) installs the same Python
- * package as moto[server] and would overwrite it. 2026.3.x needs Python >= 3.12; without one we fall back to
- * localstack-core 4.14.0 on the default python3 (see python/localstack-py311.txt).
+ * package as moto[server] and would overwrite it. 2026.3.x needs Python >= 3.12 (its metadata claims 3.10); without
+ * one we fall back to localstack-core 4.13.1 on the default python3 (see python/localstack-py311.txt).
  *
- * Caveats found against 2026.3.0 (see also test/integ/harness.test.ts):
+ * Caveats found against 2026.3.0 with @aws-sdk/client-cloudwatch and client-route-53 (AWS JSON 1.0 protocol):
  * - CloudWatch PutMetricData accepts almost anything real AWS rejects: namespace 'AWS/Foo', '' or 300 chars,
  *   NaN and +-Infinity values, unknown units, 31 dimensions, 1001 data points. It only rejects Value together
  *   with Values (InvalidParameterCombination) and Values/Counts of different lengths (InvalidParameterValue).
@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getFreePort } from './free-port';
 import { INTEG_DIR, log, LOG_DIR, VENV_DIR } from './paths';
-import { spawnTracked, waitUntilReady } from './processes';
+import { FatalStartError, spawnTracked, waitUntilReady } from './processes';
 import { ensureVenv, findPython, pythonVersion, readRequirementsFile, Venv } from './python-venv';
 
 export interface LocalStackServer {
@@ -40,7 +40,7 @@ const PYTHON_DIR = path.join(__dirname, 'python');
 
 /**
  * The LocalStack venv: localstack-core 2026.3.0 with a Python >= 3.12 (python3.1x on PATH or a pyenv version),
- * else 4.14.0 with python3. $INTEG_LOCALSTACK_PYTHON, if set, is the interpreter to use, and its version
+ * else 4.13.1 with python3. $INTEG_LOCALSTACK_PYTHON, if set, is the interpreter to use, and its version
  * decides between the two.
  */
 export function ensureLocalStackVenv(): Promise<Venv> {
@@ -48,7 +48,7 @@ export function ensureLocalStackVenv(): Promise<Venv> {
   const version = pythonVersion(python);
   const modern = version !== undefined && (version[0] > 3 || version[1] >= 12);
   const base = modern ? 'localstack' : 'localstack-py311';
-  if (!modern) log(`${python} is Python ${version?.join('.') ?? '?'}: using localstack-core 4.14.0 (2026.3.x needs Python >= 3.12)`);
+  if (!modern) log(`${python} is Python ${version?.join('.') ?? '?'}: using localstack-core 4.13.1 (2026.3.x needs Python >= 3.12)`);
   return ensureVenv(readRequirementsFile(path.join(PYTHON_DIR, `${base}.txt`)), {
     dir: LOCALSTACK_VENV_DIR,
     python,
@@ -104,6 +104,8 @@ export async function startLocalStack(
       if (!res.ok) return false;
       const health = (await res.json()) as { services?: Record<string, string>; version?: string };
       version = health.version ?? version;
+      const failed = services.filter((s) => health.services?.[s] === 'error');
+      if (failed.length > 0) throw new FatalStartError(`LocalStack could not load ${failed.join(', ')}`);
       return services.every((s) => ['available', 'running'].includes(health.services?.[s] ?? ''));
     },
     { timeoutMs: opts.timeoutMs ?? 180_000, intervalMs: 250, proc },

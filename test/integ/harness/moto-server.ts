@@ -43,7 +43,7 @@ export async function startMotoServer(opts: { venv?: Venv; port?: number; timeou
       // DSQL (and other services that are not in botocore's region list) answer in every region.
       MOTO_ALLOW_NONEXISTENT_REGION: 'true',
     },
-    stopTimeoutMs: 5_000,
+    stopTimeoutMs: 10_000,
   });
   await waitUntilReady(`moto_server on ${endpoint}`, async () => (await fetchStatus(`${endpoint}/moto-api/`)) === 200, {
     timeoutMs: opts.timeoutMs ?? 60_000,

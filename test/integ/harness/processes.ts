@@ -289,6 +289,9 @@ export function tailFile(file: string, lines = 40): string {
   }
 }
 
+/** Thrown by a readiness check when waiting longer cannot help (e.g. a service reported an error). */
+export class FatalStartError extends Error {}
+
 /**
  * Polls `check` until it returns true. Fails early, with the tail of the server log, if `proc` exits first,
  * and after `timeoutMs` otherwise.
@@ -312,6 +315,9 @@ export async function waitUntilReady(
     try {
       if (await check()) return;
     } catch (error) {
+      if (error instanceof FatalStartError) {
+        throw new Error(`${what}: ${error.message}` + (opts.proc ? `. Log ${opts.proc.logFile}:\n${tailFile(opts.proc.logFile)}` : ''));
+      }
       lastError = error;
     }
     if (Date.now() > deadline) {

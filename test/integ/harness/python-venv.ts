@@ -62,7 +62,8 @@ export async function ensureVenv(packages: string[], opts: EnsureVenvOptions = {
     if (readIfExists(stampPath) === stamp) return venv; // already installed: no pip call at all
   } else {
     // Missing, broken (its base interpreter is gone) or made by another Python: rebuild.
-    for (const entry of VENV_ENTRIES) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    // Asynchronous: a 500 MB venv takes a while to delete, and the other servers start meanwhile.
+    await Promise.all(VENV_ENTRIES.map((entry) => fs.promises.rm(path.join(dir, entry), { recursive: true, force: true })));
     log(`${label}: creating venv with ${basePython} (Python ${baseVersion.join('.')})`);
     fs.mkdirSync(dir, { recursive: true });
     const made = spawnSync(basePython, ['-m', 'venv', dir], { encoding: 'utf8' });
