@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { App, Arn, ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { DataClass, DataResidency, DataResidencyGuard, KeyService, MultiRegionApp, MultiRegionChecks } from '../../lib';
+import { DataClass, DataResidency, DataResidencyGuard, DsqlPeeredClusters, KeyService, MultiRegionApp, MultiRegionChecks } from '../../lib';
 
 // Customer data that must stay in the EU: two active EU Regions and an EU witness, all three
 // of Aurora DSQL's Europe Region set, with every PII resource checked against the EU Regions.
@@ -25,25 +24,18 @@ new DataResidencyGuard(app, 'DataResidency', {
   rules: [{ dataClass: DataClass.PII, allowedRegions: EU_REGIONS }],
 });
 
+// The customer database: a DSQL cluster per Region, peered in one deploy, the witness in the EU.
+const customers = new DsqlPeeredClusters(shop, 'Customers', { topology: shop });
+
 for (const region of shop.activeRegions) {
-  const stack = shop.regionalStack(region);
-  const key = shop.regionalKey(region);
-  key.allowService(KeyService.LAMBDA);
-
-  // The Region's customer database; the data part's peering resource pairs the two clusters.
-  const customers = new dsql.CfnCluster(stack, 'Customers', {
-    kmsEncryptionKey: key.keyArn,
-    deletionProtectionEnabled: true,
-    multiRegionProperties: { witnessRegion: shop.witnessRegion },
-  });
-  customers.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  DataResidency.tag(customers, DataClass.PII);
-
-  customerApi(stack, customers);
+  shop.regionalKey(region).allowService(KeyService.LAMBDA);
+  DataResidency.tag(customers.cluster(region), DataClass.PII);
+  customerApi(shop.regionalStack(region), customers);
 }
 
 /** The Region's API function: reads customers from its own Region's cluster, logs under the Region's key. */
-function customerApi(stack: Stack, customers: dsql.CfnCluster): void {
+function customerApi(stack: Stack, clusters: DsqlPeeredClusters): void {
+  const region = stack.region;
   const logGroup = new logs.LogGroup(stack, 'CustomerApiLogs', {
     retention: logs.RetentionDays.ONE_MONTH,
     encryptionKey: shop.regionalKey(stack.region),
@@ -55,7 +47,6 @@ function customerApi(stack: Stack, customers: dsql.CfnCluster): void {
     inlinePolicies: {
       run: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [customers.attrResourceArn] }),
           new iam.PolicyStatement({
             actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             resources: [Arn.format({ service: 'logs', resource: 'log-group', resourceName: `${logGroup.logGroupName}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack)],
@@ -64,6 +55,8 @@ function customerApi(stack: Stack, customers: dsql.CfnCluster): void {
       }),
     },
   });
+  // dsql:DbConnect on this Region's cluster only.
+  clusters.grantConnect(role, region);
   const logGroupId = stack.getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup);
   Validations.of(role).acknowledge({
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:<${logGroupId}>:log-stream:*]`,
@@ -77,7 +70,7 @@ function customerApi(stack: Stack, customers: dsql.CfnCluster): void {
     role,
     logGroup,
     environmentEncryption: shop.regionalKey(stack.region),
-    environment: { CLUSTER_ENDPOINT: `${customers.attrIdentifier}.dsql.${stack.region}.on.aws` },
+    environment: { CLUSTER_ENDPOINT: clusters.endpoint(region) },
   });
   DataResidency.tag(fn, DataClass.PII);
 }

@@ -1,23 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import { ClientConfig } from 'pg';
+import { EndpointSpec } from './endpoint-spec';
 import { ConnectionConfigProvider } from './probe';
 
-/** How the Lambda reaches one endpoint; set by the ReplicationLagProbe construct. */
-export interface EndpointSpec {
-  /** 'dsql' (IAM token over TLS) or 'postgres' (connection string). */
-  readonly kind: 'dsql' | 'postgres';
-  /** DSQL: the cluster endpoint host name. */
-  readonly host?: string;
-  /** DSQL: the cluster's Region, which signs the token. */
-  readonly region?: string;
-  /** DSQL: the database role; 'admin' uses an admin token. */
-  readonly user?: string;
-  /** PostgreSQL: the connection string (without password when a secret is given). */
-  readonly connectionString?: string;
-  /** PostgreSQL: a Secrets Manager secret whose JSON holds `password` (and optionally `username`). */
-  readonly passwordSecretArn?: string;
-}
 
 /** Turns a spec into a provider that mints fresh credentials for every connection. */
 export function endpointProvider(spec: EndpointSpec, secrets?: SecretsManagerClient): ConnectionConfigProvider {

@@ -1,7 +1,8 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sleep } from '../shared/metrics';
-import { endpointProvider, EndpointSpec } from './endpoints';
+import { EndpointSpec } from './endpoint-spec';
+import { endpointProvider } from './endpoints';
 import { LagProbeConfig, LagProbeSummary, runLagProbe } from './probe';
 
 interface HandlerConfig extends LagProbeConfig {

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
 import { DsqlPeeredClusters } from '../data/dsql-peered-clusters';
 import { assertKnownRegion } from '../topology/regions';
 
@@ -63,15 +64,6 @@ export interface PostgresLagProbeDatabaseOptions {
   readonly probeRegion?: string;
 }
 
-/** How a `LagProbeDatabase` turns into handler configuration and permissions. */
-interface EndpointSpec {
-  readonly kind: 'dsql' | 'postgres';
-  readonly host?: string;
-  readonly region?: string;
-  readonly user?: string;
-  readonly connectionString?: string;
-  readonly passwordSecretArn?: string;
-}
 
 /**
  * The pair of endpoints a `ReplicationLagProbe` writes to and reads from.
