@@ -41,6 +41,12 @@ function handwritten(app: App, regions: string[]): void {
             resources: ['*'],
             conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${ACCOUNT}:log-group:*` } },
           }),
+          new iam.PolicyStatement({
+            principals: [new iam.ServicePrincipal('dsql.amazonaws.com')],
+            actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:dsql:${region}:${ACCOUNT}:cluster/*` } },
+          }),
         ],
       }),
     });

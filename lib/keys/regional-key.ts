@@ -112,9 +112,7 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
     this.services = services;
     this.region = stack.region;
     this.alias = this.addAlias(props.alias ?? `alias/multi-region/${stack.region}`);
-    if (services.some((s) => s.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix)) {
-      this.allowLogsServicePrincipal();
-    }
+    services.forEach((service) => this.allowServicePrincipal(service));
   }
 
   /**
@@ -123,25 +121,40 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
   public allowService(service: KeyService): void {
     if (this.services.some((s) => s.endpointPrefix === service.endpointPrefix)) return;
     this.services.push(service);
-    if (service.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix) {
-      this.allowLogsServicePrincipal();
-    }
+    this.allowServicePrincipal(service);
   }
 
-  /** CloudWatch Logs calls KMS as its own service principal, so it needs a statement of its own. */
-  private allowLogsServicePrincipal(): void {
+  /**
+   * Services that also call KMS as their own service principal (not only on a caller's behalf)
+   * need a statement of their own, scoped to this account's resources of this Region.
+   */
+  private allowServicePrincipal(service: KeyService): void {
     const stack = Stack.of(this);
-    this.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsOfThisRegion',
-      principals: [new iam.ServicePrincipal(KeyService.CLOUDWATCH_LOGS.viaService(stack.region, urlSuffixOf(stack)))],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${partitionOfStack(stack)}:logs:${stack.region}:${stack.account}:log-group:*`,
+    const partition = partitionOfStack(stack);
+    const principal = (name: string) => new iam.ServicePrincipal(name);
+    if (service.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix) {
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisRegion',
+        principals: [principal(KeyService.CLOUDWATCH_LOGS.viaService(stack.region, urlSuffixOf(stack)))],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:*` },
         },
-      },
-    }));
+      }));
+    } else if (service.endpointPrefix === KeyService.DSQL.endpointPrefix) {
+      // Aurora DSQL also uses the key in the background (not on a caller's behalf), as dsql.amazonaws.com.
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AuroraDsqlClustersOfThisRegion',
+        principals: [principal('dsql.amazonaws.com')],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:dsql:${stack.region}:${stack.account}:cluster/*` },
+        },
+      }));
+    }
   }
 
   /** The services currently allowed to use the key. */

@@ -19,7 +19,7 @@ describe('RegionalKey', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/multi-region/eu-west-1' });
   });
 
-  test('the key policy lets the account use the key only through DSQL and CloudWatch Logs of its own Region', () => {
+  test('the key policy lets the account use the key only through DSQL and CloudWatch Logs of its own Region, and those services only for this Region', () => {
     const stack = stackIn('eu-west-1');
     new RegionalKey(stack, 'Key');
     const statements = Template.fromStack(stack).findResources('AWS::KMS::Key');
@@ -44,6 +44,13 @@ describe('RegionalKey', () => {
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
       Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:111111111111:log-group:*' } },
     });
+    expect(bySid.AuroraDsqlClustersOfThisRegion).toMatchObject({
+      Principal: { Service: 'dsql.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:dsql:eu-west-1:111111111111:cluster/*' },
+      },
+    });
     // Nothing else: no statement grants use without a condition.
     expect(policy.filter((s) => !s.Condition).map((s) => s.Sid)).toEqual(['KeyAdministrationByAccount']);
   });
@@ -63,6 +70,7 @@ describe('RegionalKey', () => {
     });
     const policy = JSON.stringify(template.findResources('AWS::KMS::Key'));
     expect(policy).not.toContain('CloudWatchLogsOfThisRegion');
+    expect(policy).toContain('AuroraDsqlClustersOfThisRegion');
     key.allowService(KeyService.CLOUDWATCH_LOGS);
     expect(key.allowedServices.map((s) => s.endpointPrefix)).toEqual(['dsql', 'sns', 'logs']);
   });
