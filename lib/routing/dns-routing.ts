@@ -1,4 +1,4 @@
-import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Tags } from 'aws-cdk-lib';
+import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -84,6 +84,14 @@ export interface DnsRoutingProps {
    * @default route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS
    */
   readonly insufficientDataHealthStatus?: route53.InsufficientDataHealthStatusEnum;
+
+  /**
+   * Whether each Region gets an alarm on its endpoint health check's `HealthCheckStatus`, so a
+   * Region that Route 53 takes out of DNS is noticed (failover itself is silent). The alarms
+   * live in this construct's stack, which must then be in us-east-1, where the metric exists.
+   * @default true
+   */
+  readonly endpointAlarms?: boolean;
 }
 
 /**
@@ -106,6 +114,7 @@ export class DnsRouting extends Construct {
   private readonly recordHealthChecks = new Map<string, route53.IHealthCheck>();
   private readonly endpointHealthChecks = new Map<string, route53.IHealthCheck>();
   private readonly recordsByRegion = new Map<string, route53.RecordSet>();
+  private readonly endpointAlarmsByRegion = new Map<string, cloudwatch.Alarm>();
 
   constructor(scope: Construct, id: string, props: DnsRoutingProps) {
     super(scope, id);
@@ -113,6 +122,11 @@ export class DnsRouting extends Construct {
     // or replace a load balancer this routing still points at, so routing never goes stale.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const regions = resolveRoutedRegions(props.topology, props.regions, 'DnsRouting');
+    const stackRegion = Stack.of(this).region;
+    if ((props.endpointAlarms ?? true) && !Token.isUnresolved(stackRegion) && stackRegion !== ROUTE53_METRICS_REGION) {
+      throw new Error(`DnsRouting '${id}' is in a stack of ${stackRegion}, but Route 53 health-check metrics, and so the endpoint alarms, exist only in ${ROUTE53_METRICS_REGION}; `
+        + 'put it in topology.globalStack, or set endpointAlarms: false.');
+    }
     const zoneName = zoneNameOf(props.hostedZone);
     checkRecordInZone(props.recordName, zoneName);
     this.recordName = normalizeDomainName(props.recordName);
@@ -146,6 +160,15 @@ export class DnsRouting extends Construct {
       });
       Tags.of(endpointCheck).add('Name', `${this.recordName} ${r.region} endpoint`);
       this.endpointHealthChecks.set(r.region, endpointCheck);
+      if (props.endpointAlarms ?? true) {
+        this.endpointAlarmsByRegion.set(r.region, this.metricEndpointHealthCheckStatus(r.region).createAlarm(this, `EndpointUnhealthy-${r.region}`, {
+          alarmDescription: `Route 53 sees the ${r.region} endpoint of ${this.recordName} as unhealthy, so its record leaves DNS.`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }));
+      }
 
       const recordCheck = r.healthAlarm
         ? this.deepHealthCheck(r, endpointCheck, props.insufficientDataHealthStatus)
@@ -194,10 +217,24 @@ export class DnsRouting extends Construct {
    * The metric exists only in us-east-1, so put alarms on it in `topology.globalStack`.
    */
   public metricHealthCheckStatus(region: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.healthCheckStatus(this.healthCheck(region), props);
+  }
+
+  /** Route 53's `HealthCheckStatus` of the endpoint health check of `region` (1 healthy, 0 unhealthy). */
+  public metricEndpointHealthCheckStatus(region: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.healthCheckStatus(this.endpointHealthCheck(region), props);
+  }
+
+  /** The alarm on the endpoint health check of `region` (see `endpointAlarms`). */
+  public endpointUnhealthyAlarm(region: string): cloudwatch.Alarm {
+    return this.lookUp(this.endpointAlarmsByRegion, region);
+  }
+
+  private healthCheckStatus(check: route53.IHealthCheck, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'AWS/Route53',
       metricName: 'HealthCheckStatus',
-      dimensionsMap: { HealthCheckId: this.healthCheck(region).healthCheckId },
+      dimensionsMap: { HealthCheckId: check.healthCheckId },
       statistic: cloudwatch.Stats.MINIMUM,
       period: Duration.minutes(1),
       region: ROUTE53_METRICS_REGION,

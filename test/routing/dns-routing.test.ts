@@ -56,6 +56,35 @@ describe('DnsRouting, active-active: latency records', () => {
   test('exactly one record per Region', () => {
     template.resourceCountIs('AWS::Route53::RecordSet', 2);
   });
+
+  test.each(['us-east-1', 'us-east-2'])('an alarm fires when Route 53 takes %s out of DNS', (region) => {
+    const checkId = topology.globalStack.resolve(dns.endpointHealthCheck(region).healthCheckId);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Statistic: 'Minimum', Period: 60,
+      Dimensions: [{ Name: 'HealthCheckId', Value: checkId }],
+      ComparisonOperator: 'LessThanThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+    });
+    expect(topology.globalStack.resolve(dns.endpointUnhealthyAlarm(region).alarmArn)).toBeDefined();
+  });
+});
+
+describe('DnsRouting endpoint alarms', () => {
+  test('can be turned off', () => {
+    const { topology } = newTopology();
+    new DnsRouting(topology.globalStack, 'Dns', {
+      topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology), endpointAlarms: false,
+    });
+    Template.fromStack(topology.globalStack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('need the us-east-1 stack, where the metric exists', () => {
+    const { topology } = newTopology();
+    const stack = topology.regionalStack('us-east-2');
+    expect(() => new DnsRouting(stack, 'Dns', {
+      topology, hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName: 'example.com' }),
+      recordName: 'app.example.com', regions: importedRegions(topology),
+    })).toThrow(/DnsRouting 'Dns' is in a stack of us-east-2, but Route 53 health-check metrics, and so the endpoint alarms, exist only in us-east-1/);
+  });
 });
 
 describe('DnsRouting, active-passive: failover records', () => {
