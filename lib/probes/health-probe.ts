@@ -1,6 +1,5 @@
 import { Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
+import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -188,21 +188,9 @@ export class HealthProbe extends Construct {
       // A silent probe is the not-running alarm's business; it must not fail the Region over.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.probeNotRunningAlarm = new cloudwatch.Alarm(this, 'ProbeNotRunning', {
-      alarmDescription: `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`,
-      metric: this.metricRegionHealthy({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: notRunningPeriods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    if (props.alarmTopic) {
-      const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricRegionHealthy(), notRunningPeriods,
+      `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`);
+    notifyTopic(props.alarmTopic, [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]);
   }
 
   /** 1 when every target (and the DSQL cluster) was healthy, else 0; Minimum over one minute by default. */

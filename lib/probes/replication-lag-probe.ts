@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { LagProbeDatabase } from './lag-probe-database';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
+import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -237,21 +237,9 @@ export class ReplicationLagProbe extends Construct {
       datapointsToAlarm: datapoints,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.probeNotRunningAlarm = new cloudwatch.Alarm(this, 'ProbeNotRunning', {
-      alarmDescription: `The replication-lag probe ${this.writerRegion} to ${this.readerRegion} published nothing for ${notRunningPeriods} minutes.`,
-      metric: this.metricWriterReachable({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: notRunningPeriods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    if (props.alarmTopic) {
-      const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.lagWarningAlarm, this.lagCriticalAlarm, this.unreachableAlarm, this.probeNotRunningAlarm]) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricWriterReachable(), notRunningPeriods,
+      `The replication-lag probe ${this.writerRegion} to ${this.readerRegion} published nothing for ${notRunningPeriods} minutes.`);
+    notifyTopic(props.alarmTopic, [this.lagWarningAlarm, this.lagCriticalAlarm, this.unreachableAlarm, this.probeNotRunningAlarm]);
   }
 
   /** Time from the writer's commit until the row was visible on the reader, in ms; Maximum over one minute by default. */
