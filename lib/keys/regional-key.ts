@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { partitionOf } from '../topology/regions';
+import { partitionOfStack } from '../topology/regions';
 import { KeyService } from './key-service';
 
 /**
@@ -131,11 +131,10 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
   private allowServicePrincipal(service: KeyService): void {
     const stack = Stack.of(this);
     const partition = partitionOfStack(stack);
-    const principal = (name: string) => new iam.ServicePrincipal(name);
     if (service.endpointPrefix === KeyService.CLOUDWATCH_LOGS.endpointPrefix) {
       this.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'CloudWatchLogsOfThisRegion',
-        principals: [principal(KeyService.CLOUDWATCH_LOGS.viaService(stack.region, urlSuffixOf(stack)))],
+        principals: [new iam.ServicePrincipal(KeyService.CLOUDWATCH_LOGS.viaService(stack.region, urlSuffixOf(stack)))],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
@@ -146,7 +145,7 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
       // Aurora DSQL also uses the key in the background (not on a caller's behalf), as dsql.amazonaws.com.
       this.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AuroraDsqlClustersOfThisRegion',
-        principals: [principal('dsql.amazonaws.com')],
+        principals: [new iam.ServicePrincipal('dsql.amazonaws.com')],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         resources: ['*'],
         conditions: {
@@ -166,11 +165,6 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
 /** The Region's domain suffix as a literal where the Region is known, so policies stay readable. */
 function urlSuffixOf(stack: Stack): string {
   return Token.isUnresolved(stack.region) ? stack.urlSuffix : (RegionInfo.get(stack.region).domainSuffix ?? stack.urlSuffix);
-}
-
-/** The Region's partition as a literal where the Region is known. */
-function partitionOfStack(stack: Stack): string {
-  return Token.isUnresolved(stack.region) ? stack.partition : partitionOf(stack.region);
 }
 
 /** Builds the key policy; `services` is read at synth so `allowService()` calls are included. */

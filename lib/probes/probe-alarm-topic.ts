@@ -1,10 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KeyService } from '../keys/key-service';
 import { RegionalKey } from '../keys/regional-key';
-import { partitionOf } from '../topology/regions';
+import { partitionOfStack } from '../topology/regions';
 
 /**
  * Properties of a `ProbeAlarmTopic`.
@@ -54,7 +54,7 @@ function allowCloudWatchAlarms(key: RegionalKey): void {
   if (ALLOWED.has(key)) return;
   ALLOWED.add(key);
   const stack = Stack.of(key);
-  const partition = Token.isUnresolved(stack.region) ? stack.partition : partitionOf(stack.region);
+  const partition = partitionOfStack(stack);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'CloudWatchAlarmsOfThisRegion',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /**
@@ -42,4 +42,9 @@ export function assertNoDuplicateRegions(regions: readonly string[], what: strin
 /** The AWS partition of a known Region (`aws`, `aws-cn`, `aws-us-gov`, ...). */
 export function partitionOf(region: string): string {
   return RegionInfo.get(region).partition ?? 'aws';
+}
+
+/** The stack's partition as a literal where its Region is known, so policies stay readable. */
+export function partitionOfStack(stack: Stack): string {
+  return Token.isUnresolved(stack.region) ? stack.partition : partitionOf(stack.region);
 }

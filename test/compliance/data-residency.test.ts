@@ -4,13 +4,9 @@ import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { DataClass, DataResidency, DataResidencyGuard } from '../../lib';
-import { newTestApp } from '../helpers/app';
+import { newTestApp, stackIn } from '../helpers/app';
 
 const EU = ['eu-west-1', 'eu-central-1'];
-
-function stackIn(app: App, id: string, region: string | undefined): Stack {
-  return new Stack(app, id, { env: region ? { account: '111111111111', region } : undefined, crossRegionReferences: true });
-}
 
 function guardPii(app: App): DataResidencyGuard {
   return new DataResidencyGuard(app, 'Residency', { rules: [{ dataClass: DataClass.PII, allowedRegions: EU }] });

@@ -8,18 +8,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { newTestApp } from '../helpers/app';
+import { TEST_ACCOUNT, newTestApp, stackIn } from '../helpers/app';
 import { multiRegionFindings } from '../helpers/nag';
 
 // Every fixture is a hand-written stack of raw aws-cdk-lib resources: the rules must catch
 // stacks that do not use this library.
 
-const ACCOUNT = '111111111111';
+const ACCOUNT = TEST_ACCOUNT;
 const ZONE = 'Z0EXAMPLE0000000000';
-
-function stackIn(app: App, id: string, region: string): Stack {
-  return new Stack(app, id, { env: { account: ACCOUNT, region }, crossRegionReferences: true });
-}
 
 /** A fixture builds into a fresh app and returns the construct path the finding must name. */
 type Fixture = (app: App) => string;

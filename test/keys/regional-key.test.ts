@@ -1,14 +1,15 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KeyService, RegionalKey } from '../../lib';
+import { stackIn } from '../helpers/app';
 
-function stackIn(region: string): Stack {
-  return new Stack(new App(), 'S', { env: { account: '111111111111', region } });
+function stackOf(region: string): Stack {
+  return stackIn(new App(), 'S', region);
 }
 
 describe('RegionalKey', () => {
   test('rotation on, single-Region, retained, alias naming the Region', () => {
-    const stack = stackIn('eu-west-1');
+    const stack = stackOf('eu-west-1');
     new RegionalKey(stack, 'Key');
     const template = Template.fromStack(stack);
     template.hasResource('AWS::KMS::Key', {
@@ -20,7 +21,7 @@ describe('RegionalKey', () => {
   });
 
   test('the key policy lets the account use the key only through DSQL and CloudWatch Logs of its own Region, and those services only for this Region', () => {
-    const stack = stackIn('eu-west-1');
+    const stack = stackOf('eu-west-1');
     new RegionalKey(stack, 'Key');
     const statements = Template.fromStack(stack).findResources('AWS::KMS::Key');
     const policy = Object.values(statements)[0].Properties.KeyPolicy.Statement as any[];
@@ -56,7 +57,7 @@ describe('RegionalKey', () => {
   });
 
   test('allowService adds a service of the same Region once; the Logs principal only comes with Logs', () => {
-    const stack = stackIn('ap-southeast-2');
+    const stack = stackOf('ap-southeast-2');
     const key = new RegionalKey(stack, 'Key', { services: [KeyService.DSQL] });
     key.allowService(KeyService.SNS);
     key.allowService(KeyService.SNS);
@@ -76,7 +77,7 @@ describe('RegionalKey', () => {
   });
 
   test('custom alias, removal policy and pending window', () => {
-    const stack = stackIn('us-east-1');
+    const stack = stackOf('us-east-1');
     new RegionalKey(stack, 'Key', { alias: 'alias/orders/us-east-1', removalPolicy: RemovalPolicy.DESTROY, pendingWindow: Duration.days(7) });
     const template = Template.fromStack(stack);
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ PendingWindowInDays: 7 }) });
@@ -84,7 +85,7 @@ describe('RegionalKey', () => {
   });
 
   test('rejects a pending window outside 7 to 30 days', () => {
-    expect(() => new RegionalKey(stackIn('us-east-1'), 'Key', { pendingWindow: Duration.days(3) }))
+    expect(() => new RegionalKey(stackOf('us-east-1'), 'Key', { pendingWindow: Duration.days(3) }))
       .toThrow(/pendingWindow of 3 days is not valid; KMS accepts 7 to 30 days/);
   });
 
@@ -94,7 +95,7 @@ describe('RegionalKey', () => {
   });
 
   test('an imported key knows its Region from the ARN', () => {
-    const stack = stackIn('us-east-1');
+    const stack = stackOf('us-east-1');
     const key = RegionalKey.fromRegionalKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(key.region).toBe('us-east-2');
     expect(() => RegionalKey.fromRegionalKeyArn(stack, 'Bad', 'arn:aws:kms:::key/1234')).toThrow(/names no Region/);

@@ -6,15 +6,15 @@ import {
   HealthProbe, HealthProbeProps, LagProbeDatabase, MultiRegionApp, MultiRegionProbes, ProbeAlarmTopic,
   ReplicationLagProbe, ReplicationLagProbeProps, RegionalKey,
 } from '../../lib';
-import { newTestApp } from '../helpers/app';
+import { TEST_ACCOUNT, newTestApp, stackIn } from '../helpers/app';
 
-const ACCOUNT = '111111111111';
+const ACCOUNT = TEST_ACCOUNT;
 const WRITER_ARN = `arn:aws:dsql:us-east-1:${ACCOUNT}:cluster/abcdefghijklmnopqrstuvwxyz`;
 const READER_ARN = `arn:aws:dsql:us-east-2:${ACCOUNT}:cluster/zyxwvutsrqponmlkjihgfedcba`;
 const HC = '11111111-2222-3333-4444-555555555555';
 
-function stackIn(region = 'us-east-1', app: App = newTestApp()): Stack {
-  return new Stack(app, `Stack-${region}`, { env: { account: ACCOUNT, region } });
+function stackOf(region = 'us-east-1', app: App = newTestApp()): Stack {
+  return stackIn(app, `Stack-${region}`, region);
 }
 
 function dsqlDb(extra: Partial<Parameters<typeof LagProbeDatabase.dsql>[0]> = {}): LagProbeDatabase {
@@ -25,12 +25,12 @@ function dsqlDb(extra: Partial<Parameters<typeof LagProbeDatabase.dsql>[0]> = {}
   });
 }
 
-function healthProbe(props: Partial<HealthProbeProps> = {}, stack = stackIn()): { stack: Stack; probe: HealthProbe; template: Template } {
+function healthProbe(props: Partial<HealthProbeProps> = {}, stack = stackOf()): { stack: Stack; probe: HealthProbe; template: Template } {
   const probe = new HealthProbe(stack, 'Health', { targets: [{ name: 'api', url: 'https://api.example.com/health' }], ...props });
   return { stack, probe, template: Template.fromStack(stack) };
 }
 
-function lagProbe(props: Partial<ReplicationLagProbeProps> = {}, stack = stackIn()): { probe: ReplicationLagProbe; template: Template } {
+function lagProbe(props: Partial<ReplicationLagProbeProps> = {}, stack = stackOf()): { probe: ReplicationLagProbe; template: Template } {
   const probe = new ReplicationLagProbe(stack, 'Lag', { database: dsqlDb(), ...props });
   return { probe, template: Template.fromStack(stack) };
 }
@@ -73,7 +73,7 @@ describe('HealthProbe', () => {
   });
 
   test('the log group has retention and the given key', () => {
-    const stack = stackIn();
+    const stack = stackOf();
     const key = new RegionalKey(stack, 'Key');
     const { template } = healthProbe({ encryptionKey: key }, stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
@@ -98,7 +98,7 @@ describe('HealthProbe', () => {
   });
 
   test('alarms notify the given topic', () => {
-    const stack = stackIn();
+    const stack = stackOf();
     const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true });
     const { template } = healthProbe({ alarmTopic: topic }, stack);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('Topic') }] });
@@ -153,7 +153,7 @@ describe('ReplicationLagProbe', () => {
   });
 
   test('PostgreSQL: connection strings, and read access to the password secret', () => {
-    const stack = stackIn();
+    const stack = stackOf();
     const secret = new secretsmanager.Secret(stack, 'Secret');
     const { template } = lagProbe({ database: LagProbeDatabase.postgres({
       writerRegion: 'us-east-1', writerConnectionString: 'postgres://probe@writer:5432/app',
@@ -178,7 +178,7 @@ describe('ReplicationLagProbe', () => {
   });
 
   test('a probe in the reader\'s Region publishes and alarms there', () => {
-    const { probe, template } = lagProbe({ database: dsqlDb({ probeRegion: 'us-east-2' }) }, stackIn('us-east-2'));
+    const { probe, template } = lagProbe({ database: dsqlDb({ probeRegion: 'us-east-2' }) }, stackOf('us-east-2'));
     expect([probe.writerRegion, probe.readerRegion, probe.probeRegion]).toEqual(['us-east-1', 'us-east-2', 'us-east-2']);
     expect(probe.metricLag().region).toBe('us-east-2');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -192,7 +192,7 @@ describe('ReplicationLagProbe', () => {
   });
 
   test.each<[string, () => unknown, RegExp]>([
-    ['a probe in neither Region of its pair', () => lagProbe({}, stackIn('eu-west-1')), /is in a stack of eu-west-1 but measures us-east-1 → us-east-2; put it in the stack of one of those two Regions/],
+    ['a probe in neither Region of its pair', () => lagProbe({}, stackOf('eu-west-1')), /is in a stack of eu-west-1 but measures us-east-1 → us-east-2; put it in the stack of one of those two Regions/],
     ['a probeRegion outside the pair', () => dsqlDb({ probeRegion: 'eu-west-1' }), /probeRegion 'eu-west-1' is neither the writer's \(us-east-1\) nor the reader's \(us-east-2\) Region/],
     ['critical not above warning', () => lagProbe({ warningThreshold: Duration.seconds(2), criticalThreshold: Duration.seconds(2) }), /use 0 < warning < critical/],
     ['a timeout below critical', () => lagProbe({ visibilityTimeout: Duration.seconds(4) }), /not below visibilityTimeout/],
@@ -208,7 +208,7 @@ describe('ReplicationLagProbe', () => {
 
 describe('ProbeAlarmTopic', () => {
   test('encrypted with the Regional key, TLS only, and CloudWatch alarms of this Region may use the key', () => {
-    const stack = stackIn();
+    const stack = stackOf();
     const key = new RegionalKey(stack, 'Key');
     new ProbeAlarmTopic(stack, 'Alarms', { key });
     const template = Template.fromStack(stack);
@@ -223,8 +223,8 @@ describe('ProbeAlarmTopic', () => {
 
   test("rejects another Region's key", () => {
     const app = newTestApp();
-    const key = new RegionalKey(stackIn('us-east-2', app), 'Key');
-    expect(() => new ProbeAlarmTopic(stackIn('us-east-1', app), 'Alarms', { key })).toThrow(/use the key of the topic's own Region/);
+    const key = new RegionalKey(stackOf('us-east-2', app), 'Key');
+    expect(() => new ProbeAlarmTopic(stackOf('us-east-1', app), 'Alarms', { key })).toThrow(/use the key of the topic's own Region/);
   });
 });
 

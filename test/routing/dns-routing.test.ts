@@ -64,7 +64,7 @@ describe('DnsRouting, active-active: latency records', () => {
       Dimensions: [{ Name: 'HealthCheckId', Value: checkId }],
       ComparisonOperator: 'LessThanThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
     });
-    expect(topology.globalStack.resolve(dns.endpointUnhealthyAlarm(region).alarmArn)).toBeDefined();
+    expect(dns.endpointUnhealthyAlarm(region).node.path).toBe(`Shop/global/Dns/EndpointUnhealthy-${region}`);
   });
 });
 
