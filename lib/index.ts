@@ -1,5 +1,6 @@
 export * from './topology/posture';
 export * from './topology/regions';
+export * from './topology/multi-region-topology';
 export * from './topology/multi-region-app';
 export * from './keys/key-service';
 export * from './keys/regional-key';

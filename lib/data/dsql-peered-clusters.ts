@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MultiRegionApp } from '../topology/multi-region-app';
+import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { assertKnownRegion } from '../topology/regions';
 import { DsqlCluster } from './dsql-cluster';
 import { DsqlPeering } from './dsql-peering';
@@ -12,7 +12,7 @@ import { DSQL_MULTI_REGION_SETS, DSQL_MULTI_REGION_SETS_SOURCE } from './dsql-re
  */
 export interface DsqlPeeredClustersProps {
   /** The app's Regions and stacks; each cluster goes into its Region's stack. */
-  readonly topology: MultiRegionApp;
+  readonly topology: IMultiRegionTopology;
 
   /**
    * The two Regions that get a cluster, both active Regions of `topology`. The first one holds
@@ -133,7 +133,7 @@ export class DsqlPeeredClusters extends Construct {
   }
 }
 
-function defaultPeers(topology: MultiRegionApp): string[] {
+function defaultPeers(topology: IMultiRegionTopology): string[] {
   const active = topology.activeRegions;
   const primary = topology.primaryRegion;
   return primary ? [primary, ...active.filter((r) => r !== primary)] : [...active];
@@ -143,7 +143,7 @@ function defaultPeers(topology: MultiRegionApp): string[] {
  * Checks a DSQL multi-Region Region set at synth: two peered Regions that are active Regions of
  * the topology, and a witness, all three different and in one supported Region set.
  */
-function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: MultiRegionApp): void {
+function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: IMultiRegionTopology): void {
   const sets = DSQL_MULTI_REGION_SETS.map((s) => `${s.name}: ${s.regions.join(', ')}`).join('; ');
   if (peers.length !== 2) {
     throw new Error(`Aurora DSQL peers exactly two clusters, but ${peers.length} peer Regions were given (${peers.join(', ') || 'none'}); `

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { MultiRegionApp } from '../topology/multi-region-app';
+import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { HealthProbe } from './health-probe';
 import { HealthTarget } from './health-target';
 import { LagProbeDatabase } from './lag-probe-database';
@@ -35,7 +35,7 @@ export interface RegionHealthTargets {
  */
 export interface MultiRegionProbesProps {
   /** The topology whose Regions are probed. */
-  readonly topology: MultiRegionApp;
+  readonly topology: IMultiRegionTopology;
   /** Health-probe targets, one entry per probed Region. */
   readonly healthTargets: RegionHealthTargets[];
   /**

@@ -2,7 +2,7 @@ import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Fn, Sta
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import { Construct } from 'constructs';
-import { GLOBAL_ACCELERATOR_REGION, MultiRegionApp } from '../topology/multi-region-app';
+import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/multi-region-topology';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, RegionFailoverTime, acceleratorFailoverTime, describeBudget, worstCaseSeconds } from './failover-budget';
 import { RegionalEndpointKind } from './regional-endpoint';
@@ -14,7 +14,7 @@ import { checkInterval, checkThreshold, checkTrafficDial } from './routing-valid
  */
 export interface AcceleratorRoutingProps {
   /** The topology: the standbys of an active-passive app get a traffic dial of 0 by default. */
-  readonly topology: MultiRegionApp;
+  readonly topology: IMultiRegionTopology;
 
   /** One entry per active Region, each with a load balancer endpoint. */
   readonly regions: RoutedRegion[];

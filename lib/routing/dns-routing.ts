@@ -2,7 +2,7 @@ import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Stack, 
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ROUTE53_METRICS_REGION, MultiRegionApp } from '../topology/multi-region-app';
+import { IMultiRegionTopology, ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, RegionFailoverTime, describeBudget, dnsFailoverTime, worstCaseSeconds } from './failover-budget';
@@ -26,7 +26,7 @@ export const FAILOVER_TTL_MAX_SECONDS = 300;
  */
 export interface DnsRoutingProps {
   /** The topology: its posture picks latency (active-active) or failover (active-passive) records. */
-  readonly topology: MultiRegionApp;
+  readonly topology: IMultiRegionTopology;
 
   /**
    * The public hosted zone of `recordName`, for example
@@ -290,7 +290,7 @@ export class DnsRouting extends Construct {
     return new route53.CnameRecord(this, `Record-${r.region}`, { ...common, domainName: r.endpoint.dnsName, ttl });
   }
 
-  private checkFailoverShape(topology: MultiRegionApp, ttl: Duration): void {
+  private checkFailoverShape(topology: IMultiRegionTopology, ttl: Duration): void {
     if (topology.standbyRegions.length !== 1) {
       throw new Error(`Route 53 failover routing has one PRIMARY and one SECONDARY record, but ${topology.node.path} has ${topology.standbyRegions.length} standby Regions `
         + `(${topology.standbyRegions.join(', ')}); use exactly two active Regions for an active-passive app.`);

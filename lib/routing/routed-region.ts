@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MultiRegionApp } from '../topology/multi-region-app';
+import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { assertKnownRegion, assertNoDuplicateRegions } from '../topology/regions';
 import { RegionalEndpoint } from './regional-endpoint';
 
@@ -44,7 +44,7 @@ export interface RoutedRegion {
  * Checks that `regions` covers every active Region of `topology` exactly once, with endpoints in
  * the right Region, and returns them in the order of `topology.activeRegions`.
  */
-export function resolveRoutedRegions(topology: MultiRegionApp, regions: readonly RoutedRegion[], what: string): RoutedRegion[] {
+export function resolveRoutedRegions(topology: IMultiRegionTopology, regions: readonly RoutedRegion[], what: string): RoutedRegion[] {
   regions.forEach((r, i) => assertKnownRegion(r.region, `${what}.regions[${i}].region`));
   assertNoDuplicateRegions(regions.map((r) => r.region), `${what}.regions`);
   for (const r of regions) {

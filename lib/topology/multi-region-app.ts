@@ -1,8 +1,8 @@
-import { Stack, Tags, Token } from 'aws-cdk-lib';
+import { Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RegionalKey } from '../keys/regional-key';
+import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION, validateTopology } from './multi-region-topology';
 import { Posture } from './posture';
-import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
 
 /**
  * Properties of a `MultiRegionApp`.
@@ -52,12 +52,18 @@ export interface MultiRegionAppProps {
    * @default false
    */
   readonly terminationProtection?: boolean;
+
+  /**
+   * Stack properties applied to every stack the app makes (for example `synthesizer`, `tags`,
+   * `permissionsBoundary`, `analyticsReporting`). `env`, `stackName`, `description`,
+   * `crossRegionReferences` and `terminationProtection` are set by the app and must not be given here.
+   * @default - aws-cdk-lib's defaults
+   */
+  readonly stackProps?: StackProps;
 }
 
-/** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
-export const ROUTE53_METRICS_REGION = 'us-east-1';
-/** Region where Global Accelerator's API and CloudFormation resources live. */
-export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
+/** Stack properties `MultiRegionApp` owns; giving them in `stackProps` is an error. */
+const APP_OWNED_STACK_PROPS = ['env', 'stackName', 'description', 'crossRegionReferences', 'terminationProtection'] as const;
 
 const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
 
@@ -74,7 +80,7 @@ const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
  * Every stack has `crossRegionReferences` on, so a global stack can use a regional load
  * balancer's ARN directly.
  */
-export class MultiRegionApp extends Construct {
+export class MultiRegionApp extends Construct implements IMultiRegionTopology {
   /** The active Regions, in the order given. */
   public readonly activeRegions: string[];
   /** The witness Region, if any. */
@@ -91,12 +97,22 @@ export class MultiRegionApp extends Construct {
   private readonly keysByRegion = new Map<string, RegionalKey>();
   private readonly account?: string;
   private readonly terminationProtection: boolean;
+  private readonly stackProps: StackProps;
   private global?: Stack;
   private accelerator?: Stack;
 
   constructor(scope: Construct, id: string, props: MultiRegionAppProps) {
     super(scope, id);
-    validateTopology(props);
+    validateTopology(props, `MultiRegionApp '${id}'`);
+    if (props.account !== undefined && !Token.isUnresolved(props.account) && !/^\d{12}$/.test(props.account)) {
+      throw new Error(`account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`);
+    }
+    const owned = APP_OWNED_STACK_PROPS.filter((k) => props.stackProps?.[k] !== undefined);
+    if (owned.length > 0) {
+      throw new Error(`MultiRegionApp '${id}': stackProps sets ${owned.join(', ')}, which the app sets for each stack; `
+        + 'use account, stackNamePrefix and terminationProtection instead, and leave these out of stackProps.');
+    }
+    this.stackProps = props.stackProps ?? {};
 
     this.activeRegions = [...props.activeRegions];
     this.witnessRegion = props.witnessRegion;
@@ -169,46 +185,12 @@ export class MultiRegionApp extends Construct {
 
   private newStack(id: string, region: string, stackName: string, description: string): Stack {
     return new Stack(this, id, {
+      ...this.stackProps,
       env: { account: this.account, region },
       stackName,
       description,
       crossRegionReferences: true,
       terminationProtection: this.terminationProtection,
     });
-  }
-}
-
-/** Checks the Region set at synth; each error names the bad value and what would be valid. */
-function validateTopology(props: MultiRegionAppProps): void {
-  const active = props.activeRegions ?? [];
-  active.forEach((region, i) => assertKnownRegion(region, `activeRegions[${i}]`));
-  assertNoDuplicateRegions(active, 'activeRegions');
-  if (active.length < 2) {
-    throw new Error(`activeRegions has ${active.length} Region(s) (${active.join(', ') || 'none'}); a multi-Region app needs at least two, for example ['us-east-1', 'us-east-2'].`);
-  }
-  const partitions = new Set(active.map(partitionOf));
-  if (partitions.size > 1) {
-    throw new Error(`activeRegions (${active.join(', ')}) span partitions ${[...partitions].join(', ')}; all Regions of one app must be in one partition.`);
-  }
-  if (props.witnessRegion !== undefined) {
-    assertKnownRegion(props.witnessRegion, 'witnessRegion');
-    if (active.includes(props.witnessRegion)) {
-      throw new Error(`witnessRegion '${props.witnessRegion}' is also an active Region; the witness must be a third Region outside ${active.join(', ')}.`);
-    }
-  }
-  const posture = props.posture ?? Posture.ACTIVE_ACTIVE;
-  if (posture === Posture.ACTIVE_ACTIVE && props.primaryRegion !== undefined) {
-    throw new Error(`primaryRegion '${props.primaryRegion}' was given for an active-active app; remove it, or set posture to Posture.ACTIVE_PASSIVE.`);
-  }
-  if (posture === Posture.ACTIVE_PASSIVE) {
-    if (props.primaryRegion === undefined) {
-      throw new Error(`an active-passive app needs primaryRegion, one of the active Regions: ${active.join(', ')}.`);
-    }
-    if (!active.includes(props.primaryRegion)) {
-      throw new Error(`primaryRegion '${props.primaryRegion}' is not an active Region; choose one of ${active.join(', ')}.`);
-    }
-  }
-  if (props.account !== undefined && !Token.isUnresolved(props.account) && !/^\d{12}$/.test(props.account)) {
-    throw new Error(`account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`);
   }
 }

@@ -1,0 +1,247 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { RegionalKey } from '../keys/regional-key';
+import { Posture } from './posture';
+import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
+
+/** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
+/** Region where Global Accelerator's API and CloudFormation resources live. */
+export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
+
+/**
+ * What the routing, data and probe constructs need to know about a multi-Region app: its
+ * Regions and posture, a stack and a key per active Region, and the global stacks.
+ *
+ * `MultiRegionApp` implements it with stacks it makes; `MultiRegionTopology` implements it
+ * with stacks a team already has.
+ */
+export interface IMultiRegionTopology extends IConstruct {
+  /** The active Regions, in order of preference. */
+  readonly activeRegions: string[];
+  /** The witness Region (Aurora DSQL quorum), if any. */
+  readonly witnessRegion?: string;
+  /** Active-active, or active-passive with a primary. */
+  readonly posture: Posture;
+  /** The primary Region of an active-passive app; undefined for active-active. */
+  readonly primaryRegion?: string;
+  /** The active Regions that are not the primary (empty for active-active). */
+  readonly standbyRegions: string[];
+  /** A short name for the app, used as prefix of names the constructs make (dashboards, topics). */
+  readonly stackNamePrefix: string;
+  /** The stack in us-east-1 for Route 53 records, health checks, their alarms and the dashboard. */
+  readonly globalStack: Stack;
+  /** The stack in us-west-2 for Global Accelerator. */
+  readonly acceleratorStack: Stack;
+  /** Every regional stack, in the order of `activeRegions`. */
+  readonly regionalStacks: Stack[];
+  /** The stack of an active Region. */
+  regionalStack(region: string): Stack;
+  /** The KMS key of an active Region; use it only for resources of that Region. */
+  regionalKey(region: string): RegionalKey;
+}
+
+/** The Region set and posture of a topology, as `validateTopology` checks them. */
+export interface TopologyRegions {
+  /** Active Regions. */
+  readonly activeRegions: string[];
+  /** Witness Region. @default - none */
+  readonly witnessRegion?: string;
+  /** Posture. @default Posture.ACTIVE_ACTIVE */
+  readonly posture?: Posture;
+  /** Primary Region of an active-passive app. @default - none */
+  readonly primaryRegion?: string;
+}
+
+/**
+ * Checks the Region set at synth; each error names the bad value and what would be valid.
+ * @internal
+ */
+export function validateTopology(props: TopologyRegions, what: string): void {
+  const active = props.activeRegions ?? [];
+  active.forEach((region, i) => assertKnownRegion(region, `activeRegions[${i}]`));
+  assertNoDuplicateRegions(active, 'activeRegions');
+  if (active.length < 2) {
+    throw new Error(`${what}: activeRegions has ${active.length} Region(s) (${active.join(', ') || 'none'}); a multi-Region app needs at least two, for example ['us-east-1', 'us-east-2'].`);
+  }
+  const partitions = new Set(active.map(partitionOf));
+  if (partitions.size > 1) {
+    throw new Error(`activeRegions (${active.join(', ')}) span partitions ${[...partitions].join(', ')}; all Regions of one app must be in one partition.`);
+  }
+  if (props.witnessRegion !== undefined) {
+    assertKnownRegion(props.witnessRegion, 'witnessRegion');
+    if (active.includes(props.witnessRegion)) {
+      throw new Error(`witnessRegion '${props.witnessRegion}' is also an active Region; the witness must be a third Region outside ${active.join(', ')}.`);
+    }
+  }
+  const posture = props.posture ?? Posture.ACTIVE_ACTIVE;
+  if (posture === Posture.ACTIVE_ACTIVE && props.primaryRegion !== undefined) {
+    throw new Error(`primaryRegion '${props.primaryRegion}' was given for an active-active app; remove it, or set posture to Posture.ACTIVE_PASSIVE.`);
+  }
+  if (posture === Posture.ACTIVE_PASSIVE) {
+    if (props.primaryRegion === undefined) {
+      throw new Error(`an active-passive app needs primaryRegion, one of the active Regions: ${active.join(', ')}.`);
+    }
+    if (!active.includes(props.primaryRegion)) {
+      throw new Error(`primaryRegion '${props.primaryRegion}' is not an active Region; choose one of ${active.join(', ')}.`);
+    }
+  }
+}
+
+/**
+ * Properties of a `MultiRegionTopology`.
+ */
+export interface MultiRegionTopologyProps {
+  /**
+   * One stack per active Region, each with a concrete Region (`env.region`), in order of
+   * preference. Stacks that hold resources referenced from other Regions need
+   * `crossRegionReferences: true`.
+   */
+  readonly regionalStacks: Stack[];
+
+  /**
+   * The stack for Route 53 records, health checks, their alarms and the dashboard; must be in
+   * us-east-1 (Route 53 publishes health-check metrics only there).
+   * @default - none; constructs that need it (DnsRouting, MultiRegionProbes' dashboard) fail with a clear error
+   */
+  readonly globalStack?: Stack;
+
+  /**
+   * The stack for Global Accelerator; must be in us-west-2 (its API lives only there).
+   * @default - none; AcceleratorRouting fails with a clear error
+   */
+  readonly acceleratorStack?: Stack;
+
+  /**
+   * The Regional key of each Region, each in its Region's stack.
+   * @default - a `RegionalKey` is created in every regional stack that has none here
+   */
+  readonly regionalKeys?: RegionalKey[];
+
+  /**
+   * A witness Region (Aurora DSQL quorum).
+   * @default - no witness Region
+   */
+  readonly witnessRegion?: string;
+
+  /**
+   * Active-active, or active-passive with `primaryRegion`.
+   * @default Posture.ACTIVE_ACTIVE
+   */
+  readonly posture?: Posture;
+
+  /**
+   * The serving Region of an active-passive app.
+   * @default - none (active-active)
+   */
+  readonly primaryRegion?: string;
+
+  /**
+   * A short name used as prefix of names the constructs make (dashboards).
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * A topology built from stacks a team already has (its own synthesizer, names, tags), for the
+ * routing, data and probe constructs of this library.
+ *
+ * ```ts
+ * const topology = new MultiRegionTopology(app, 'Topology', {
+ *   regionalStacks: [useast1Stack, useast2Stack],
+ *   globalStack: dnsStack,          // us-east-1
+ *   witnessRegion: 'us-west-2',
+ * });
+ * ```
+ */
+export class MultiRegionTopology extends Construct implements IMultiRegionTopology {
+  public readonly activeRegions: string[];
+  public readonly witnessRegion?: string;
+  public readonly posture: Posture;
+  public readonly primaryRegion?: string;
+  public readonly standbyRegions: string[];
+  public readonly stackNamePrefix: string;
+  private readonly stacksByRegion = new Map<string, Stack>();
+  private readonly keysByRegion = new Map<string, RegionalKey>();
+  private readonly global?: Stack;
+  private readonly accelerator?: Stack;
+
+  constructor(scope: Construct, id: string, props: MultiRegionTopologyProps) {
+    super(scope, id);
+    const regions = (props.regionalStacks ?? []).map((stack, i) => {
+      if (Token.isUnresolved(stack.region)) {
+        throw new Error(`MultiRegionTopology '${id}': regionalStacks[${i}] (${stack.node.path}) has no concrete Region; `
+          + "give it env: { region: 'us-east-1' } (or another Region code).");
+      }
+      return stack.region;
+    });
+    validateTopology({ ...props, activeRegions: regions }, `MultiRegionTopology '${id}'`);
+    if (props.globalStack && props.globalStack.region !== ROUTE53_METRICS_REGION) {
+      throw new Error(`MultiRegionTopology '${id}': globalStack ${props.globalStack.node.path} is in '${props.globalStack.region}'; `
+        + `it must be in ${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics.`);
+    }
+    if (props.acceleratorStack && props.acceleratorStack.region !== GLOBAL_ACCELERATOR_REGION) {
+      throw new Error(`MultiRegionTopology '${id}': acceleratorStack ${props.acceleratorStack.node.path} is in '${props.acceleratorStack.region}'; `
+        + `it must be in ${GLOBAL_ACCELERATOR_REGION}, where Global Accelerator's API lives.`);
+    }
+
+    this.activeRegions = regions;
+    this.witnessRegion = props.witnessRegion;
+    this.posture = props.posture ?? Posture.ACTIVE_ACTIVE;
+    this.primaryRegion = props.primaryRegion;
+    this.standbyRegions = this.posture === Posture.ACTIVE_PASSIVE ? regions.filter((r) => r !== props.primaryRegion) : [];
+    this.stackNamePrefix = props.name ?? id;
+    this.global = props.globalStack;
+    this.accelerator = props.acceleratorStack;
+    props.regionalStacks.forEach((stack) => this.stacksByRegion.set(stack.region, stack));
+
+    for (const key of props.regionalKeys ?? []) {
+      const stack = this.stacksByRegion.get(key.region);
+      if (!stack || Stack.of(key) !== stack) {
+        throw new Error(`MultiRegionTopology '${id}': regionalKeys has a key in ${key.region} (${key.node.path}) that is not in the regional stack `
+          + `of that Region; give one key per Region, created in that Region's stack.`);
+      }
+      if (this.keysByRegion.has(key.region)) {
+        throw new Error(`MultiRegionTopology '${id}': regionalKeys has two keys for ${key.region}; give one key per Region.`);
+      }
+      this.keysByRegion.set(key.region, key);
+    }
+    for (const [region, stack] of this.stacksByRegion) {
+      if (!this.keysByRegion.has(region)) {
+        this.keysByRegion.set(region, new RegionalKey(stack, 'RegionalKey', { alias: `alias/${this.stackNamePrefix}/${region}` }));
+      }
+    }
+  }
+
+  public get globalStack(): Stack {
+    if (!this.global) {
+      throw new Error(`MultiRegionTopology '${this.node.id}' has no globalStack; give one in ${ROUTE53_METRICS_REGION} for Route 53 records, health checks and the dashboard.`);
+    }
+    return this.global;
+  }
+
+  public get acceleratorStack(): Stack {
+    if (!this.accelerator) {
+      throw new Error(`MultiRegionTopology '${this.node.id}' has no acceleratorStack; give one in ${GLOBAL_ACCELERATOR_REGION} for Global Accelerator.`);
+    }
+    return this.accelerator;
+  }
+
+  public get regionalStacks(): Stack[] {
+    return this.activeRegions.map((r) => this.regionalStack(r));
+  }
+
+  public regionalStack(region: string): Stack {
+    const stack = this.stacksByRegion.get(region);
+    if (!stack) {
+      throw new Error(`'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`);
+    }
+    return stack;
+  }
+
+  public regionalKey(region: string): RegionalKey {
+    this.regionalStack(region);
+    return this.keysByRegion.get(region)!;
+  }
+}
