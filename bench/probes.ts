@@ -13,14 +13,11 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import { checkTarget, HealthTarget } from '../lambda/health-probe/probe';
 import { measureLag } from '../lambda/lag-probe/probe';
-import { RUNTIME_PROVIDED_MODULES } from '../lib/probes/private/probe-function';
 import { startPostgresPair } from '../test/integ/harness/postgres';
 
 const ROOT = path.join(__dirname, '..');
-const OUT = path.join(ROOT, '.integ', 'bench-probes');
 
 async function healthWallTime(): Promise<void> {
   const timeoutMs = 1000;
@@ -50,19 +47,13 @@ async function healthWallTime(): Promise<void> {
 }
 
 function bundles(): Record<string, string> {
-  fs.mkdirSync(OUT, { recursive: true });
   const files: Record<string, string> = {};
-  console.log('\nHandler bundles (esbuild, minified, node24, SDK clients external as in the constructs)');
+  console.log('\nHandler bundles shipped in the package (assets/lambda, built by npm run build:handlers)');
   for (const handler of ['health-probe', 'lag-probe']) {
-    const outfile = path.join(OUT, `${handler}.js`);
-    buildSync({
-      entryPoints: [path.join(ROOT, 'lambda', handler, 'index.ts')],
-      bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', mainFields: ['module', 'main'], outfile, logLevel: 'silent',
-      external: [...RUNTIME_PROVIDED_MODULES, 'pg-native'],
-    });
-    const kb = fs.statSync(outfile).size / 1024;
-    console.log(`  ${handler}: ${kb.toFixed(1)} KB (target <= 200 KB)`);
-    files[handler] = outfile;
+    const file = path.join(ROOT, 'assets', 'lambda', handler, 'index.js');
+    const kb = fs.statSync(file).size / 1024;
+    console.log(`  ${handler}: ${kb.toFixed(1)} KB`);
+    files[handler] = file;
   }
   return files;
 }

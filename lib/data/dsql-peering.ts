@@ -1,13 +1,11 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { handlerCode } from '../private/handler-code';
 import { IDsqlCluster } from './dsql-cluster';
 
 /**
@@ -155,9 +153,9 @@ export class DsqlPeering extends Construct {
   private handler(id: string, handler: string, role: iam.Role, timeout: Duration, retention: logs.RetentionDays, encryptionKey: kms.IKey): lambda.IFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     logGroup.grantWrite(role);
-    return new nodejs.NodejsFunction(this, id, {
-      entry: handlerEntry(),
-      handler,
+    return new lambda.Function(this, id, {
+      code: handlerCode('dsql-peering'),
+      handler: `index.${handler}`,
       description: `Aurora DSQL peering: ${handler} (multi-region-cdk)`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -165,13 +163,6 @@ export class DsqlPeering extends Construct {
       timeout,
       role,
       logGroup,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        // @aws-sdk/client-dsql is bundled, not taken from the runtime: the runtime's copy may
-        // predate UpdateCluster's multiRegionProperties.
-        externalModules: [],
-      },
     });
   }
 }
@@ -204,11 +195,4 @@ function acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.IF
         + 'of two GetCluster calls has no latency worth tracing.',
     },
   );
-}
-
-/** The handler's source in the repository, or its compiled form in a built package. */
-function handlerEntry(): string {
-  const dir = path.join(__dirname, '..', '..', 'lambda', 'dsql-peering');
-  const ts = path.join(dir, 'index.ts');
-  return fs.existsSync(ts) ? ts : path.join(dir, 'index.js');
 }

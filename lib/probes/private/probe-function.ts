@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,22 +5,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/**
- * AWS SDK v3 clients the probes use that the Lambda Node.js runtime provides: left out of
- * the bundle to keep it small and cold starts short. `@aws-sdk/dsql-signer` is not a
- * client and is bundled, with the runtime's credential provider left external.
- */
-export const RUNTIME_PROVIDED_MODULES = [
-  '@aws-sdk/client-cloudwatch',
-  '@aws-sdk/client-dsql',
-  '@aws-sdk/client-route-53',
-  '@aws-sdk/client-secrets-manager',
-  '@aws-sdk/credential-provider-node',
-];
+import { handlerCode } from '../../private/handler-code';
 
 /** What `createProbeFunction` needs. */
 export interface ProbeFunctionOptions {
@@ -40,7 +25,7 @@ export interface ProbeFunctionOptions {
 
 /** The pieces of a scheduled probe. */
 export interface ProbeFunction {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly schedule: events.Rule;
@@ -88,9 +73,9 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
     });
   }
 
-  const fn = new NodejsFunction(scope, 'Function', {
-    entry: handlerEntry(options.handlerDir),
-    handler: 'handler',
+  const fn = new lambda.Function(scope, 'Function', {
+    code: handlerCode(options.handlerDir),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
@@ -102,16 +87,6 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
     vpc: options.vpc,
     vpcSubnets: options.vpcSubnets,
     securityGroups: options.securityGroups,
-    bundling: {
-      forceDockerBundling: false,
-      minify: true,
-      sourceMap: false,
-      target: 'node24',
-      // The ES module builds of the SDK packages let esbuild drop what the handler never calls
-      // (the lag probe's bundle falls from about 250 KB to about 120 KB).
-      mainFields: ['module', 'main'],
-      externalModules: [...RUNTIME_PROVIDED_MODULES, 'pg-native'],
-    },
   });
   fn.node.addDependency(logPolicy, metricsPolicy);
   // A missed minute is measured again by the next run; retrying old events only piles them up.
@@ -123,12 +98,6 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
     targets: [new targets.LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
   });
   return { fn, role, logGroup, schedule };
-}
-
-/** The handler's TypeScript source, or its compiled JavaScript when the library runs from dist/. */
-function handlerEntry(handlerDir: string): string {
-  const base = path.join(__dirname, '..', '..', '..', 'lambda', handlerDir, 'index');
-  return fs.existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
 }
 
 /** The region of the scope's stack, which must be concrete for the probe's metrics dimension. */

@@ -1,0 +1,19 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/** Folder of the prebuilt handler bundles (`scripts/bundle-handlers.mjs` writes them at the library's build). */
+const ASSET_ROOT = path.join(__dirname, '..', '..', 'assets', 'lambda');
+
+/**
+ * The prebuilt bundle of the handler `lambda/<name>/`, as a Lambda asset. The bundle is
+ * `index.js`, so a function's handler is `index.<exported function>`.
+ */
+export function handlerCode(name: string): lambda.Code {
+  const dir = path.join(ASSET_ROOT, name);
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`the Lambda bundle ${dir}/index.js is missing; in a checkout of multi-region-cdk run 'npm run build:handlers' `
+      + '(npm ci runs it); an installed package ships it.');
+  }
+  return lambda.Code.fromAsset(dir);
+}
