@@ -23,8 +23,8 @@ const common = {
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/.integ/', '<rootDir>/.venv/'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdk.out/', '<rootDir>/.venv/', '<rootDir>/.integ/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/build/', '<rootDir>/.integ/', '<rootDir>/.venv/', '<rootDir>/.venv-consumer/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/', '<rootDir>/cdk.out/', '<rootDir>/.venv/', '<rootDir>/.venv-consumer/', '<rootDir>/.integ/'],
 };
 
 const integ = {

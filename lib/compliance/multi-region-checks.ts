@@ -35,8 +35,11 @@ const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, D
 export class MultiRegionChecks extends NagPack {
   /** The plugin name in the validation report, and the namespace of acknowledgement ids. */
   public readonly name = 'MultiRegionChecks';
-  /** The ids of the pack's rules, as reported (`MultiRegion-<id>`). */
-  public readonly ruleIds: string[];
+  /**
+   * The ids of the pack's rules, as reported (`MultiRegion-<id>`). Always set; optional in the type
+   * only because cdk-nag's `IPolicyValidationPlugin` declares it so (jsii forbids narrowing it).
+   */
+  public readonly ruleIds?: string[];
 
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);

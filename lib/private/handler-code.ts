@@ -2,8 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
-/** Folder of the prebuilt handler bundles (`scripts/bundle-handlers.mjs` writes them at the library's build). */
-const ASSET_ROOT = path.join(__dirname, '..', '..', 'assets', 'lambda');
+/**
+ * Folder of the prebuilt handler bundles (`scripts/bundle-handlers.mjs` writes them at the library's build)
+ * at the package root: two levels up from the sources (`lib/private/`), three from jsii's output
+ * (`build/lib/private/`, what the package's `main` loads).
+ */
+const ASSET_ROOT = [path.join(__dirname, '..', '..'), path.join(__dirname, '..', '..', '..')]
+  .map((root) => path.join(root, 'assets', 'lambda'))
+  .find((dir) => fs.existsSync(dir)) ?? path.join(__dirname, '..', '..', 'assets', 'lambda');
 
 /**
  * The prebuilt bundle of the handler `lambda/<name>/`, as a Lambda asset. The bundle is

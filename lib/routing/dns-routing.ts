@@ -213,16 +213,17 @@ export class DnsRouting extends Construct {
   }
 
   /**
-   * Route 53's `HealthCheckStatus` of the health check guarding `region` (1 healthy, 0 unhealthy).
+   * Route 53's `HealthCheckStatus` of the health check guarding `activeRegion` (1 healthy, 0 unhealthy).
    * The metric exists only in us-east-1, so put alarms on it in `topology.globalStack`.
+   * (The parameter is not called `region`: jsii forbids a positional name that is also a property of the options struct.)
    */
-  public metricHealthCheckStatus(region: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.healthCheckStatus(this.healthCheck(region), props);
+  public metricHealthCheckStatus(activeRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.healthCheckStatus(this.healthCheck(activeRegion), props);
   }
 
-  /** Route 53's `HealthCheckStatus` of the endpoint health check of `region` (1 healthy, 0 unhealthy). */
-  public metricEndpointHealthCheckStatus(region: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.healthCheckStatus(this.endpointHealthCheck(region), props);
+  /** Route 53's `HealthCheckStatus` of the endpoint health check of `activeRegion` (1 healthy, 0 unhealthy). */
+  public metricEndpointHealthCheckStatus(activeRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.healthCheckStatus(this.endpointHealthCheck(activeRegion), props);
   }
 
   /** The alarm on the endpoint health check of `region` (see `endpointAlarms`). */
