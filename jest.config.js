@@ -5,6 +5,8 @@
  *                 LocalStack and PostgreSQL.
  * - integ-dsql:   test/integ/dsql/**\/*.test.ts: moto only (Aurora DSQL).
  * - integ-probes: test/integ/probes/**\/*.test.ts: LocalStack + PostgreSQL primary/standbys.
+ * - integ-consumer: test/integ/consumer/**\/*.test.ts: the library packed (npm tarball and Python wheel) and
+ *                 used by fresh apps outside the repo; no servers (its globalSetup builds and packs once).
  *
  * Jest runs a project's globalSetup only when one of its tests is selected, so `jest --selectProjects unit`
  * starts nothing. The setups install what they need into .venv/ and .integ/ on first use (minutes on a fresh
@@ -47,7 +49,7 @@ module.exports = {
       ...integ,
       displayName: 'integ',
       testMatch: ['<rootDir>/test/integ/**/*.test.ts'],
-      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/dsql/', '<rootDir>/test/integ/probes/'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/dsql/', '<rootDir>/test/integ/probes/', '<rootDir>/test/integ/consumer/'],
       globalSetup: '<rootDir>/test/integ/harness/global-setup-all.ts',
     },
     {
@@ -61,6 +63,15 @@ module.exports = {
       displayName: 'integ-probes',
       testMatch: ['<rootDir>/test/integ/probes/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integ/harness/global-setup-probes.ts',
+    },
+    {
+      ...common,
+      displayName: 'integ-consumer',
+      testMatch: ['<rootDir>/test/integ/consumer/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integ/harness/setup-after-env.ts'],
+      slowTestThreshold: 60,
+      globalSetup: '<rootDir>/test/integ/consumer/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integ/consumer/global-teardown.ts',
     },
   ],
 };

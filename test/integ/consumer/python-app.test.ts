@@ -1,0 +1,20 @@
+/**
+ * The Python wheel (jsii-pacmak) in a venv with aws-cdk-lib from PyPI (see global-setup.ts): the consumer
+ * app written in Python synthesizes the same templates as the TypeScript one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURE_DIR, readState, repoBin, run } from './consumer-env';
+import { expectConsumerApp } from './templates';
+
+const state = readState();
+
+test('the wheel installs beside PyPI\'s aws-cdk-lib and the Python app synthesizes: DSQL pair, routing, probes on the team\'s own stacks', async () => {
+  const appDir = path.join(state.workDir, 'shop-app-python');
+  fs.mkdirSync(appDir, { recursive: true });
+  fs.copyFileSync(path.join(FIXTURE_DIR, 'python', 'app.py'), path.join(appDir, 'app.py'));
+  const context = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, 'cdk.context.json'), 'utf8'));
+  fs.writeFileSync(path.join(appDir, 'cdk.json'), JSON.stringify({ app: `${state.python} app.py`, context }, null, 2));
+  await run(repoBin('cdk'), ['synth', '--quiet', '--output', 'cdk.out'], { cwd: appDir, logName: 'python-app-synth' });
+  expectConsumerApp(path.join(appDir, 'cdk.out'));
+}, 300_000);

@@ -1,0 +1,76 @@
+/**
+ * What the consumer tests assert on the synthesized consumer app (app/app.ts and app/python/app.py are the
+ * same app), read from its cdk.out as a deployment would.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../harness/paths';
+
+interface Resource { Type: string; Properties?: Record<string, any> }
+interface StackOut { id: string; region: string; template: { Description?: string; Resources: Record<string, Resource> } }
+
+function loadStacks(cdkOut: string): Map<string, StackOut> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf8'));
+  const stacks = new Map<string, StackOut>();
+  for (const [id, artifact] of Object.entries<any>(manifest.artifacts)) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const template = JSON.parse(fs.readFileSync(path.join(cdkOut, artifact.properties.templateFile), 'utf8'));
+    stacks.set(id, { id, region: String(artifact.environment).split('/').pop()!, template });
+  }
+  return stacks;
+}
+
+function ofType(stack: StackOut, type: string): Resource[] {
+  return Object.values(stack.template.Resources).filter((r) => r.Type === type);
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Hashes of the handler bundles the package ships (the build the package was packed from). */
+export function shippedBundles(assetRoot = path.join(REPO_ROOT, 'assets', 'lambda')): Map<string, string> {
+  return new Map(fs.readdirSync(assetRoot).map((name) => [sha256(path.join(assetRoot, name, 'index.js')), name]));
+}
+
+/** Runs jest expectations on the consumer app's cloud assembly. */
+export function expectConsumerApp(cdkOut: string): void {
+  const stacks = loadStacks(cdkOut);
+  // The team's own stacks, in their Regions, with their own descriptions: no stack made by the library.
+  expect([...stacks.values()].map((s) => `${s.id}@${s.region}`).sort())
+    .toEqual(['ShopAccelerator@us-west-2', 'ShopGlobal@us-east-1', 'ShopUsEast1@us-east-1', 'ShopUsEast2@us-east-2']);
+  expect(stacks.get('ShopUsEast2')!.template.Description).toBe('Shop (us-east-2), a stack the shop team owns');
+
+  // A peered DSQL pair with us-west-2 as witness, one cluster per active Region, and one peering.
+  for (const id of ['ShopUsEast1', 'ShopUsEast2']) {
+    const clusters = ofType(stacks.get(id)!, 'AWS::DSQL::Cluster');
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0].Properties?.MultiRegionProperties?.WitnessRegion).toBe('us-west-2');
+  }
+  const all = [...stacks.values()];
+  expect(all.flatMap((s) => ofType(s, 'Custom::DsqlPeering'))).toHaveLength(1);
+
+  // DNS routing in the us-east-1 global stack: health checks and records for shop.example.com.
+  const global = stacks.get('ShopGlobal')!;
+  expect(ofType(global, 'AWS::Route53::HealthCheck').length).toBeGreaterThanOrEqual(2);
+  const records = ofType(global, 'AWS::Route53::RecordSet').filter((r) => String(r.Properties?.Name).startsWith('shop.example.com'));
+  expect(records.length).toBeGreaterThanOrEqual(2);
+  // The accelerator in us-west-2, one endpoint group per active Region.
+  const accelerator = stacks.get('ShopAccelerator')!;
+  expect(ofType(accelerator, 'AWS::GlobalAccelerator::Accelerator')).toHaveLength(1);
+  expect(ofType(accelerator, 'AWS::GlobalAccelerator::EndpointGroup')).toHaveLength(2);
+
+  // The library's Lambda functions run the bundles the package ships, byte for byte: synth bundled nothing.
+  const shipped = shippedBundles();
+  const used = new Set<string>();
+  for (const stack of all) {
+    for (const fn of ofType(stack, 'AWS::Lambda::Function')) {
+      const key = fn.Properties?.Code?.S3Key;
+      if (typeof key !== 'string') continue;
+      const index = path.join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
+      if (fs.existsSync(index) && shipped.has(sha256(index))) used.add(shipped.get(sha256(index))!);
+    }
+  }
+  expect([...used].sort()).toEqual([...shipped.values()].sort());
+}
