@@ -39,6 +39,14 @@ export function lockedVersion(name: string): string {
   return entry.version as string;
 }
 
+/** The lowest version a peer dependency's range accepts (`^2.275.0` gives 2.275.0). */
+export function peerFloor(name: string): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  const m = /^\^?(\d+\.\d+\.\d+)$/.exec(pkg.peerDependencies?.[name] ?? '');
+  if (!m) throw new Error(`peerDependencies.${name} is not a caret range: ${pkg.peerDependencies?.[name]}`);
+  return m[1];
+}
+
 /** The repository's own executables (tsc, cdk, jsii, jsii-pacmak) for steps a user would run with npx. */
 export function repoBin(name: string): string {
   return path.join(REPO_ROOT, 'node_modules', '.bin', name);

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { log, REPO_ROOT } from '../harness/paths';
 import { ensureVenv } from '../harness/python-venv';
-import { CONSUMER_VENV, ConsumerState, lockedVersion, repoBin, run, STATE_FILE } from './consumer-env';
+import { CONSUMER_VENV, ConsumerState, lockedVersion, peerFloor, repoBin, run, STATE_FILE } from './consumer-env';
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -66,11 +66,13 @@ export default async function globalSetup(): Promise<void> {
   })();
 
   const venv = ensureVenv([
-    // The same versions as the npm side, from PyPI; the jsii runtime at jsii-pacmak's version (the wheel needs >= it).
-    `aws-cdk-lib==${lockedVersion('aws-cdk-lib')}`,
+    // From PyPI: aws-cdk-lib at the floor of the package's peer range (PyPI can lag npm by a release: when
+    // the lock file took 2.276.0 from npm, PyPI's newest was 2.275.0), so the wheel is tested with the
+    // oldest aws-cdk-lib it accepts; constructs and cdk-nag as locked; the jsii runtime is what aws-cdk-lib
+    // requires (`pip check` below verifies the wheel's own requirements).
+    `aws-cdk-lib==${peerFloor('aws-cdk-lib')}`,
     `constructs==${lockedVersion('constructs')}`,
     `cdk-nag==${lockedVersion('cdk-nag')}`,
-    `jsii==${lockedVersion('jsii-pacmak')}`,
   ], { dir: CONSUMER_VENV, label: '.venv-consumer' });
 
   const [ts, whl, py] = await Promise.all([typescriptApp, wheel, venv]);
@@ -78,6 +80,7 @@ export default async function globalSetup(): Promise<void> {
   await run(py.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-deps', '--force-reinstall', whl], {
     cwd: workDir, logName: 'pip-install-wheel',
   });
+  await run(py.python, ['-m', 'pip', 'check', '--disable-pip-version-check'], { cwd: workDir, logName: 'pip-check' });
 
   const state: ConsumerState = { workDir, tarball: ts.tarball, appDir: ts.appDir, wheel: whl, python: py.python };
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
