@@ -18,15 +18,15 @@ function listFiles(dir: string, prefix = ''): string[] {
 }
 
 describe('the npm package in a fresh TypeScript app', () => {
-  test('ships compiled JS, declarations, the handler bundles, .jsii, README, LICENSE and API.md, and nothing else', () => {
+  test('ships compiled JS, declarations, the handler bundles, .jsii (compressed), README, LICENSE and API.md, and nothing else', () => {
     const files = listFiles(installed);
     expect(files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'build/lib/index.js', 'build/lib/index.d.ts',
+      'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz', 'build/lib/index.js', 'build/lib/index.d.ts',
       'assets/lambda/dsql-peering/index.js', 'assets/lambda/health-probe/index.js', 'assets/lambda/lag-probe/index.js',
     ]));
     const unexpected = files.filter((f) =>
       !/^build\/.*\.(js|d\.ts)$/.test(f) && !/^assets\/lambda\/[\w-]+\/index\.js$/.test(f)
-      && !['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii'].includes(f));
+      && !['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz'].includes(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
