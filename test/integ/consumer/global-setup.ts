@@ -22,7 +22,16 @@ export default async function globalSetup(): Promise<void> {
   fs.rmSync(STATE_FILE, { force: true });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'multi-region-cdk-consumer-'));
   log(`consumer: building and packing the library into ${workDir}`);
+  try {
+    await prepare(workDir);
+  } catch (error) {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
+  log(`consumer: ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
 
+async function prepare(workDir: string): Promise<void> {
   await run('npm', ['run', 'build:handlers'], { cwd: REPO_ROOT, env: { BUNDLE_QUIET: '1' }, logName: 'build-handlers' });
   await run('npm', ['run', 'build'], { cwd: REPO_ROOT, logName: 'build-jsii' });
 
@@ -85,5 +94,4 @@ export default async function globalSetup(): Promise<void> {
   const state: ConsumerState = { workDir, tarball: ts.tarball, appDir: ts.appDir, wheel: whl, python: py.python };
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
   fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
-  log(`consumer: ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
