@@ -34,7 +34,7 @@ interface DrillEvent {
   confirmation?: string;
   executionId?: string;
   stateMachineArn?: string;
-  startedAt?: number;
+  startedAt?: string;
   error?: { Error?: string; Cause?: string };
   dataPath?: { ok: boolean; checks: any[] };
   /** From the EventBridge rule: the execution that ended. */
@@ -57,7 +57,7 @@ export async function handler(event: DrillEvent): Promise<unknown> {
       return restore(clients, executionId);
     case 'report': {
       const journal = await store.load(executionId) as DrillJournal | undefined;
-      const report = buildReport(config, journal, { executionId, region: event.region!, startedAt: event.startedAt, error: event.error, dataPath: event.dataPath }, Date.now());
+      const report = buildReport(config, journal, { executionId, region: event.region!, startedAt: event.startedAt ? Date.parse(event.startedAt) : undefined, error: event.error, dataPath: event.dataPath }, Date.now());
       const keys = await publishReport(config, report, store, clients.cloudwatch(config.homeRegion));
       return { ...report, reportBucket: config.bucketName, reportKeys: keys };
     }

@@ -1,4 +1,4 @@
-import { CloudWatchClient, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, MetricDatum, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { Change, DrillConfig } from './config';
 import { DataPathCheck, DrillJournal, PathMeasurement } from './steps';
 
@@ -121,13 +121,14 @@ export async function publishReport(config: DrillConfig, report: DrillReport, si
   const keys = reportKeys(report.region, report.executionId);
   await sink.put(keys.json, JSON.stringify(report, undefined, 2) + '\n', 'application/json');
   await sink.put(keys.markdown, renderMarkdown(report), 'text/markdown');
-  const data = report.paths.flatMap((p) => {
+  const data: MetricDatum[] = report.paths.flatMap((p): MetricDatum[] => {
     const dims = [{ Name: 'Path', Value: p.path }, { Name: 'Region', Value: report.region }];
     return [
       ...(p.measuredSeconds !== undefined ? [{ MetricName: 'MeasuredRecoverySeconds', Dimensions: dims, Value: p.measuredSeconds, Unit: StandardUnit.Seconds }] : []),
       ...(p.budgetSeconds !== undefined ? [{ MetricName: 'BudgetRecoverySeconds', Dimensions: dims, Value: p.budgetSeconds, Unit: StandardUnit.Seconds }] : []),
     ];
   });
-  if (data.length > 0) await cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: data }));
+  data.push({ MetricName: 'PathsOverBudget', Dimensions: [], Value: report.paths.filter((p) => !p.withinBudget).length, Unit: StandardUnit.Count });
+  await cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: data }));
   return keys;
 }
