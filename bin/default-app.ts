@@ -1,9 +1,9 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -81,6 +81,15 @@ export function buildDefaultApp(app: App): MultiRegionApp {
       healthAlarms: [probes.regionUnhealthyAlarm(region), dns.endpointUnhealthyAlarm(region)],
       endpointDnsName: endpoints[i].endpoint.dnsName,
     })),
+  });
+  // An ARC Region switch plan from the same routing: the probes' alarms trigger it, a person approves.
+  new RegionSwitchPlan(topology.globalStack, 'RegionSwitch', {
+    topology,
+    dnsRouting: dns,
+    acceleratorRouting: accelerator,
+    triggers: topology.activeRegions.map((region) => ({ region, alarms: [probes.regionUnhealthyAlarm(region)] })),
+    recoveryTimeObjective: Duration.minutes(5),
+    manualApproval: true,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));

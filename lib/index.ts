@@ -29,3 +29,4 @@ export * from './probes/probe-alarm-topic';
 export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
 export * from './gameday/region-evacuation-drill';
+export * from './gameday/region-switch-plan';
