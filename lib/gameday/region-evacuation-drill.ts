@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -254,6 +254,10 @@ export class RegionEvacuationDrill extends Construct {
 
     this.stateMachine = this.buildStateMachine(stateMachineName, pollSeconds, measureTimeoutSeconds, key, retention);
     Tags.of(this.stateMachine).add(GAME_DAY_TAG, 'region-evacuation-drill');
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.stateMachine.stateMachineArn,
+      description: 'Run the drill: npx multi-region-cdk drill --region <region> --state-machine-arn <this value> [--dry-run]',
+    });
 
     // Aborted, timed-out and failed executions run no Catch: this rule restores them from the journal.
     new events.Rule(this, 'RestoreOnAbort', {
