@@ -182,7 +182,7 @@ export interface PathMeasurement {
 
 export interface DrillJournal extends Journal {
   /** DNS answer for the record before the change, and the endpoint's addresses in it. */
-  baseline?: { dnsAnswer: string[]; regionInAnswer: boolean };
+  baseline?: { dnsAnswer: string[]; regionInAnswer: boolean; error?: string };
   measurements?: PathMeasurement[];
 }
 
@@ -200,8 +200,13 @@ export async function takeOut(config: DrillConfig, clients: DrillClients, input:
   const plan = await planChanges(config, clients, input.region);
   const journal: DrillJournal = { executionId: input.executionId, region: input.region, changes: [] };
   if (config.dns && target.healthCheckId) {
-    const answer = await dnsAnswer(config, clients);
-    journal.baseline = { dnsAnswer: answer, regionInAnswer: answerNamesRegion(answer, target) };
+    try {
+      const answer = await dnsAnswer(config, clients);
+      journal.baseline = { dnsAnswer: answer, regionInAnswer: answerNamesRegion(answer, target) };
+    } catch (e) {
+      // Without Route 53's answer the DNS path is still measured, by the health check's status.
+      journal.baseline = { dnsAnswer: [], regionInAnswer: false, error: `TestDNSAnswer failed: ${(e as Error).message}` };
+    }
   }
   await clients.journal.save(journal);
   for (const change of plan) {
@@ -306,7 +311,9 @@ function initialMeasurements(config: DrillConfig, target: DrillRegion, journal: 
       path: 'dns',
       method: byAnswer ? 'route53-test-dns-answer' : 'route53-health-check-status',
       notes: byAnswer ? ['resolvers may keep the old answer for the record\'s TTL on top of this time']
-        : [`Route 53's answer to a us-east-1 resolver did not name ${target.region} before the change (latency routing), so the time is when Route 53 reported the Region's health check unhealthy (1-minute metric)`],
+        : [journal.baseline?.error
+          ? `${journal.baseline.error}; the time is when Route 53 reported the Region's health check unhealthy (1-minute metric)`
+          : `Route 53's answer to a us-east-1 resolver did not name ${target.region} before the change (latency routing), so the time is when Route 53 reported the Region's health check unhealthy (1-minute metric)`],
     });
   }
   if (config.accelerator && target.endpointGroupArn) {
@@ -323,7 +330,8 @@ async function pollDns(config: DrillConfig, clients: DrillClients, target: Drill
   }
   const points = await metricPoints(clients.cloudwatch(ROUTE53_METRICS_REGION), 'AWS/Route53', 'HealthCheckStatus',
     { HealthCheckId: target.healthCheckId! }, 'Minimum', journal.changedAt!, now);
-  if (points.some((p) => p.value === 0)) m.stoppedAt = now;
+  // A 1-minute point counts when its minute ends after the change.
+  if (points.some((p) => p.value === 0 && p.timestamp + 60_000 > journal.changedAt!)) m.stoppedAt = now;
 }
 
 async function pollAccelerator(config: DrillConfig, clients: DrillClients, target: DrillRegion, m: PathMeasurement, changedAt: number, now: number): Promise<void> {
