@@ -93,10 +93,14 @@ export interface RegionSwitchPlanProps {
   readonly planName?: string;
 }
 
-/** Execution block types of AWS::ARCRegionSwitch::Plan Step (CloudFormation template reference, "AWS::ARCRegionSwitch::Plan Step"). */
+/**
+ * Execution block types of a Region switch step: the CloudFormation template reference
+ * ("AWS::ARCRegionSwitch::Plan Step") and the ARC Region switch API reference ("Step"), which adds
+ * the RDS read-replica blocks.
+ */
 const BLOCK_TYPES = [
   'CustomActionLambda', 'ManualApproval', 'AuroraGlobalDatabase', 'EC2AutoScaling', 'ARCRoutingControl', 'ARCRegionSwitchPlan',
-  'Parallel', 'ECSServiceScaling', 'EKSResourceScaling', 'Route53HealthCheck', 'DocumentDb',
+  'Parallel', 'ECSServiceScaling', 'EKSResourceScaling', 'Route53HealthCheck', 'DocumentDb', 'RdsPromoteReadReplica', 'RdsCreateCrossRegionReplica',
 ];
 /** Pattern of a trigger's target Region (ARC Region switch API reference, "Trigger"). */
 const REGION_PATTERN = /^[a-z]{2}-[a-z-]+-\d+$/;
@@ -144,6 +148,11 @@ export class RegionSwitchPlan extends Construct {
     (props.additionalSteps ?? []).forEach((s, i) => {
       if (!BLOCK_TYPES.includes(s.executionBlockType)) {
         throw validationError('RegionSwitchBlockType', `additionalSteps[${i}] has executionBlockType '${s.executionBlockType}', which Region switch does not support; use one of ${BLOCK_TYPES.join(', ')}.`, this);
+      }
+      const configs = Object.entries(s.executionBlockConfiguration ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+      if (configs.length !== 1) {
+        throw validationError('RegionSwitchBlockConfig', `additionalSteps[${i}] ('${s.name}') has ${configs.length} configurations in executionBlockConfiguration${configs.length ? ` (${configs.join(', ')})` : ''}; `
+          + `a step holds exactly one, the one of its executionBlockType '${s.executionBlockType}'.`, this);
       }
     });
     const triggers = props.triggers ?? [];
