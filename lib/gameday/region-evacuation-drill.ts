@@ -379,7 +379,7 @@ export class RegionEvacuationDrill extends Construct {
     });
     const wait = new sfn.Wait(this, 'WaitForTraffic', { time: sfn.WaitTime.duration(Duration.seconds(pollSeconds)) });
     const dryRunDone = new sfn.Succeed(this, 'DryRunPlan', { comment: 'Dry run: the plan of changes, nothing changed', outputPath: '$.preflight' });
-    const failed = new sfn.Fail(this, 'DrillFailed', { error: 'DrillFailed', causePath: J.stringAt('$.report.error') });
+    const failed = new sfn.Fail(this, 'DrillFailed', { error: 'DrillFailed', cause: 'The drill was refused or failed, or a survivor\'s data path failed; the Region was restored. See the report (the Report state\'s output).' });
     const reportFailed = new sfn.Fail(this, 'ReportFailed', { error: 'ReportFailed', cause: 'The Region was restored, but the report could not be written; see the Lambda\'s logs.' });
     const succeeded = new sfn.Succeed(this, 'DrillSucceeded', { outputPath: '$.report' });
 
