@@ -275,9 +275,9 @@ export interface MeasureResult {
  * - dns: Route 53's answer (TestDNSAnswer) no longer names the Region's endpoint. When the answer
  *   did not name it before the change (latency records answer by the resolver's location), the
  *   time is the first `HealthCheckStatus` = 0 of the Region's check (us-east-1, 1-minute points).
- * - accelerator: the endpoint group's `ProcessedBytesIn` (us-west-2, 1-minute sums) drops to 0
- *   for a minute that began after the change; when no traffic is flowing at all, the time until
- *   the accelerator reported the change DEPLOYED.
+ * - accelerator: the endpoint group's `ProcessedBytesIn` (us-west-2, 1-minute sums, reported only
+ *   when non-zero) shows a whole minute after the change without bytes; when no traffic flowed
+ *   before the change either, the time until the accelerator reported the change DEPLOYED.
  */
 export async function measure(config: DrillConfig, clients: DrillClients, input: { executionId: string }): Promise<MeasureResult> {
   const journal = await clients.journal.load(input.executionId) as DrillJournal | undefined;
@@ -334,6 +334,12 @@ async function pollDns(config: DrillConfig, clients: DrillClients, target: Drill
   if (points.some((p) => p.value === 0 && p.timestamp + 60_000 > journal.changedAt!)) m.stoppedAt = now;
 }
 
+/**
+ * How long after a minute ends its Global Accelerator data point is expected in CloudWatch: points
+ * are sent every 60 s, and a minute with no traffic has no point at all.
+ */
+const ACCELERATOR_METRIC_DELAY_MS = 90_000;
+
 async function pollAccelerator(config: DrillConfig, clients: DrillClients, target: DrillRegion, m: PathMeasurement, changedAt: number, now: number): Promise<void> {
   const ga = acceleratorOf(clients);
   if (m.deployedAt === undefined) {
@@ -343,18 +349,29 @@ async function pollAccelerator(config: DrillConfig, clients: DrillClients, targe
     ]);
     if (acc.Accelerator?.Status === 'DEPLOYED' && group.EndpointGroup?.TrafficDialPercentage === 0) m.deployedAt = now;
   }
-  const acceleratorId = config.accelerator!.acceleratorArn.split('/').pop()!;
-  // Global Accelerator publishes ProcessedBytesIn by Accelerator and EndpointGroup (the group's Region).
+  // "Using Amazon CloudWatch with AWS Global Accelerator": ProcessedBytesIn (Sum, us-west-2) by
+  // Accelerator, Listener, EndpointGroup, reported only when non-zero, every 60 s. The ids come
+  // from arn:aws:globalaccelerator::<account>:accelerator/<id>/listener/<id>/endpoint-group/<id>;
+  // the EndpointGroup dimension is the group's Region.
+  const parts = target.endpointGroupArn!.split('/');
+  const dims = { Accelerator: parts[1], Listener: parts[3], EndpointGroup: target.region };
+  const minute = 60_000;
   const points = await metricPoints(clients.cloudwatch(ACCELERATOR_REGION), 'AWS/GlobalAccelerator', 'ProcessedBytesIn',
-    { Accelerator: acceleratorId, EndpointGroup: target.region }, 'Sum', changedAt, now);
-  const afterChange = points.filter((p) => p.timestamp >= changedAt);
-  if (afterChange.some((p) => p.value === 0)) {
-    m.stoppedAt = now;
-    return;
+    dims, 'Sum', changedAt - 5 * minute, now);
+  const trafficBefore = points.some((p) => p.timestamp < changedAt && p.value > 0);
+  // The first whole minute after the change with no traffic (no point, or 0) whose point would be in by now:
+  // traffic had stopped by the end of that minute (an upper bound, to the minute).
+  for (let start = Math.ceil(changedAt / minute) * minute; start + minute + ACCELERATOR_METRIC_DELAY_MS <= now; start += minute) {
+    const busy = points.some((p) => p.timestamp >= start && p.timestamp < start + minute && p.value > 0);
+    if (!busy && trafficBefore) {
+      m.stoppedAt = start + minute;
+      m.notes.push('minute resolution: traffic had stopped by the end of the first minute after the change without bytes to the endpoint group');
+      return;
+    }
+    if (!trafficBefore) break;
   }
-  // No data point at all for 3 minutes after the change: no traffic flows through the group, so the
-  // only observable is the accelerator applying the change.
-  if (points.length === 0 && m.deployedAt !== undefined && now - changedAt >= 180_000) {
+  // No traffic through the group before the change either: the only observable is the accelerator applying it.
+  if (!trafficBefore && m.deployedAt !== undefined && now - changedAt >= 3 * minute) {
     m.method = 'global-accelerator-deployed';
     m.notes.push('no traffic through the endpoint group to observe; the time is when the accelerator reported the dial change DEPLOYED');
     m.stoppedAt = m.deployedAt;

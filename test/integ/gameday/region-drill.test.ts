@@ -167,21 +167,24 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     await cw('us-east-1').send(new PutMetricDataCommand({ Namespace: 'AWS/Route53', MetricData: [
       { MetricName: 'HealthCheckStatus', Dimensions: [{ Name: 'HealthCheckId', Value: f.checks['us-east-1'] }], Value: 0, Timestamp: new Date(base + 30_000) },
     ] }));
-    const bytes = (value: number, at: number) => ({ MetricName: 'ProcessedBytesIn', Dimensions: [{ Name: 'Accelerator', Value: 'acc-1' }, { Name: 'EndpointGroup', Value: 'us-east-1' }], Value: value, Timestamp: new Date(at) });
-    // Traffic in the minute of the change does not count as stopped.
-    await cw('us-west-2').send(new PutMetricDataCommand({ Namespace: 'AWS/GlobalAccelerator', MetricData: [bytes(52_000, base + 20_000)] }));
+    const bytes = (value: number, at: number) => ({ MetricName: 'ProcessedBytesIn', Dimensions: [{ Name: 'Accelerator', Value: 'acc-1' }, { Name: 'Listener', Value: 'l-1' }, { Name: 'EndpointGroup', Value: 'us-east-1' }], Value: value, Timestamp: new Date(at) });
+    // Traffic before the change, and still in the first whole minute after it (connections draining).
+    await cw('us-west-2').send(new PutMetricDataCommand({ Namespace: 'AWS/GlobalAccelerator', MetricData: [bytes(52_000, base - 30_000), bytes(8_000, base + 70_000)] }));
     clock = base + 41_000;
     m = await measure(f.config, f.clients, { executionId: f.executionId });
     expect(m.done).toBe(false);
     expect(m.measurements.find((x) => x.path === 'dns')?.stoppedAt).toBe(base + 41_000);
-    // The accelerator's 0 comes in the first minute that began after the change.
-    await cw('us-west-2').send(new PutMetricDataCommand({ Namespace: 'AWS/GlobalAccelerator', MetricData: [bytes(0, base + 70_000)] }));
-    clock = base + 81_000;
+    // The minute [base+120 s, base+180 s) has no point (Global Accelerator reports only non-zero values);
+    // it counts once its point would have arrived (90 s after it ends).
+    clock = base + 269_000;
+    m = await measure(f.config, f.clients, { executionId: f.executionId });
+    expect(m.done).toBe(false);
+    clock = base + 271_000;
     m = await measure(f.config, f.clients, { executionId: f.executionId });
     expect(m.done).toBe(true);
     expect(m.measurements.map((x) => [x.path, x.method, (x.stoppedAt! - out.changedAt) / 1000])).toEqual([
       ['dns', 'route53-health-check-status', 40],
-      ['accelerator', 'global-accelerator-processed-bytes', 80],
+      ['accelerator', 'global-accelerator-processed-bytes', 179],
     ]);
 
     const data = await checkDataPath(f.config, f.clients, { region: 'us-east-1' });
@@ -199,13 +202,13 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     const report = buildReport(f.config, journal, { executionId: f.executionId, region: 'us-east-1', startedAt: base, dataPath: data }, clock);
     expect(report.paths.map((p) => [p.path, p.measuredSeconds, p.budgetSeconds, p.withinBudget])).toEqual([
       ['dns', 40, 90, true],
-      ['accelerator', 80, 30, false],
+      ['accelerator', 179, 30, false],
     ]);
     expect(report.exceeded).toBe(true);
     const keys = await publishReport(f.config, report, f.clients.journal as S3JournalStore, cw('us-west-2'));
     const md = await (await s3.send(new GetObjectCommand({ Bucket: f.config.bucketName, Key: keys.markdown }))).Body!.transformToString();
     expect(md).toBe(renderMarkdown(report));
-    expect(md).toContain('| accelerator | 80 | 30 | **no** | global-accelerator-processed-bytes |');
+    expect(md).toContain('| accelerator | 179 | 30 | **no** | global-accelerator-processed-bytes |');
     const json = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: f.config.bucketName, Key: keys.json }))).Body!.transformToString());
     expect(json.changes.map((c: any) => c.status)).toEqual(['restored', 'restored']);
   });
