@@ -1,3 +1,4 @@
+import { resolve4 } from 'node:dns/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -26,6 +27,7 @@ const clients: DrillClients = {
   },
   sfn: new SFNClient({}),
   journal: store,
+  resolve: (name) => resolve4(name),
 };
 
 interface DrillEvent {

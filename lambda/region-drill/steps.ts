@@ -24,6 +24,8 @@ export interface DrillClients {
   readonly now?: () => number;
   /** HTTP for heartbeats. */
   readonly fetch?: typeof fetch;
+  /** IPv4 addresses of a name (node:dns resolve4), to recognise a load balancer in an alias answer. */
+  readonly resolve?: (name: string) => Promise<string[]>;
 }
 
 /** A refusal: the drill did not start, nothing was changed. */
@@ -182,7 +184,7 @@ export interface PathMeasurement {
 
 export interface DrillJournal extends Journal {
   /** DNS answer for the record before the change, and the endpoint's addresses in it. */
-  baseline?: { dnsAnswer: string[]; regionInAnswer: boolean; error?: string };
+  baseline?: { dnsAnswer: string[]; endpointAddresses?: string[]; regionInAnswer: boolean; error?: string };
   measurements?: PathMeasurement[];
 }
 
@@ -202,7 +204,10 @@ export async function takeOut(config: DrillConfig, clients: DrillClients, input:
   if (config.dns && target.healthCheckId) {
     try {
       const answer = await dnsAnswer(config, clients);
-      journal.baseline = { dnsAnswer: answer, regionInAnswer: answerNamesRegion(answer, target) };
+      // An alias record answers with the load balancer's addresses, not its name.
+      const addresses = target.endpointDnsName && clients.resolve
+        ? await clients.resolve(`dualstack.${target.endpointDnsName}`).catch(() => [] as string[]) : [];
+      journal.baseline = { dnsAnswer: answer, endpointAddresses: addresses, regionInAnswer: answerNamesRegion(answer, target, addresses) };
     } catch (e) {
       // Without Route 53's answer the DNS path is still measured, by the health check's status.
       journal.baseline = { dnsAnswer: [], regionInAnswer: false, error: `TestDNSAnswer failed: ${(e as Error).message}` };
@@ -256,7 +261,9 @@ async function dnsAnswer(config: DrillConfig, clients: DrillClients): Promise<st
   return (out.RecordData ?? []).map((d) => d.toLowerCase().replace(/\.$/, ''));
 }
 
-function answerNamesRegion(answer: string[], r: DrillRegion): boolean {
+/** Whether Route 53's answer names the Region's load balancer, by name (CNAME) or by its addresses (alias A record). */
+function answerNamesRegion(answer: string[], r: DrillRegion, addresses: string[] = []): boolean {
+  if (answer.some((a) => addresses.includes(a))) return true;
   if (!r.endpointDnsName) return false;
   const name = r.endpointDnsName.toLowerCase().replace(/\.$/, '');
   return answer.some((a) => a === name || a === `dualstack.${name}`);
@@ -325,7 +332,7 @@ function initialMeasurements(config: DrillConfig, target: DrillRegion, journal: 
 async function pollDns(config: DrillConfig, clients: DrillClients, target: DrillRegion, journal: DrillJournal, m: PathMeasurement, now: number): Promise<void> {
   if (m.method === 'route53-test-dns-answer') {
     const answer = await dnsAnswer(config, clients);
-    if (!answerNamesRegion(answer, target)) m.stoppedAt = now;
+    if (!answerNamesRegion(answer, target, journal.baseline?.endpointAddresses)) m.stoppedAt = now;
     return;
   }
   const points = await metricPoints(clients.cloudwatch(ROUTE53_METRICS_REGION), 'AWS/Route53', 'HealthCheckStatus',

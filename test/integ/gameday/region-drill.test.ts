@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeAcceleratorCommand, DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand,
@@ -307,6 +309,40 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     expect((m.measurements[0].stoppedAt! - out.changedAt) / 1000).toBe(15);
     await restore(clients, f.executionId);
     answers.destroy();
+  });
+
+  test('recognises an alias answer by the load balancer\'s addresses [TestDNSAnswer mock]', async () => {
+    let clock = Date.now();
+    const f = await fixture({ journal: 'memory', clock: () => clock });
+    const answers = new Route53Client(awsClientConfig(localstackEndpoint()));
+    let answer = ['192.0.2.10', '192.0.2.11'];
+    (answers as any).send = (cmd: any) => (cmd instanceof TestDNSAnswerCommand ? Promise.resolve({ RecordData: answer }) : route53.send(cmd));
+    const clients = { ...f.clients, route53: answers, resolve: async (name: string) => (name === 'dualstack.lb-us-east-1.elb.amazonaws.com' ? ['192.0.2.11', '192.0.2.10'] : []) };
+    const out = await takeOut(f.config, clients, { region: 'us-east-1', executionId: f.executionId });
+    answer = ['198.51.100.7'];
+    clock = out.changedAt + 21_000;
+    const m = await measure(f.config, clients, { executionId: f.executionId });
+    expect(m.measurements[0]).toMatchObject({ method: 'route53-test-dns-answer', stoppedAt: out.changedAt + 21_000 });
+    await restore(clients, f.executionId);
+    answers.destroy();
+  });
+
+  test('checks the survivors\' heartbeat: 2xx passes, anything else fails the data path', async () => {
+    const server = http.createServer((req, res) => { res.writeHead(req.method === 'POST' && req.url === '/ok' ? 200 : 503); res.end(); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const f = await fixture({ journal: 'memory' });
+      const withHeartbeat = (url: string) => ({ ...f.config, regions: f.config.regions.map((r) => (r.region === 'us-east-2' ? { ...r, heartbeatUrl: url } : r)) });
+      const ok = await checkDataPath(withHeartbeat(`${base}/ok`), f.clients, { region: 'us-east-1' });
+      expect(ok.ok).toBe(true);
+      expect(ok.checks.map((c) => [c.region, c.check, c.ok])).toEqual([['us-east-2', 'alarms', true], ['us-east-2', 'heartbeat', true]]);
+      const bad = await checkDataPath(withHeartbeat(`${base}/down`), f.clients, { region: 'us-east-1' });
+      expect(bad.ok).toBe(false);
+      expect(bad.checks[1].detail).toMatch(/^HTTP 503 in \d+ ms$/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   test('a path never seen to move traffic within the measure timeout is reported over budget', async () => {
