@@ -189,3 +189,22 @@ class ProgressPrinter {
     }
   }
 }
+
+/** The stack outputs a drill's stack has (CloudFormation DescribeStacks). */
+export interface StackOutput {
+  readonly OutputKey?: string;
+  readonly OutputValue?: string;
+}
+
+/**
+ * The drill's state machine ARN among a stack's outputs: the output `RegionEvacuationDrill` writes
+ * (its key contains `StateMachineArn`). Throws, naming the outputs, when there is not exactly one.
+ */
+export function stateMachineArnFromOutputs(stackName: string, outputs: StackOutput[]): string {
+  const found = outputs.filter((o) => (o.OutputKey ?? '').includes('StateMachineArn') && /:states:[a-z0-9-]+:\d{12}:stateMachine:/.test(o.OutputValue ?? ''));
+  if (found.length !== 1) {
+    throw new Error(`stack '${stackName}' has ${found.length} drill state machine outputs (outputs: ${outputs.map((o) => o.OutputKey).join(', ') || 'none'}); `
+      + 'give --state-machine-arn instead.');
+  }
+  return found[0].OutputValue!;
+}

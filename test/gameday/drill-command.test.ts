@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, formatPlan, runDrillCommand } from '../../lib/cli/drill-command';
+import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, formatPlan, runDrillCommand, stateMachineArnFromOutputs } from '../../lib/cli/drill-command';
 import { parseDrillArgs } from '../../lib/cli/main';
 
 /**
@@ -166,6 +166,14 @@ describe('drill arguments', () => {
     expect(parseDrillArgs(['drill', '--region', 'us-east-1'], {})).toMatchObject({ error: expect.stringMatching(/^--state-machine-arn '' is not a state machine ARN/) });
     expect(parseDrillArgs(['drill', '--force'], {})).toEqual({ error: "unknown option '--force'." });
     expect(parseDrillArgs(['evacuate'], {})).toEqual({ error: "unknown command 'evacuate'." });
+  });
+
+  test('finds the state machine from the drill stack\'s outputs', () => {
+    expect(parseDrillArgs(['drill', '--region', 'us-east-1', '--stack', 'multi-region-game-day', '--stack-region', 'us-west-2'], {}))
+      .toEqual({ region: 'us-east-1', stack: { name: 'multi-region-game-day', region: 'us-west-2' }, yes: false, dryRun: false });
+    expect(parseDrillArgs(['drill', '--region', 'us-east-1', '--stack', 'x'], {})).toEqual({ error: "--stack 'x' needs --stack-region (or AWS_REGION)." });
+    expect(stateMachineArnFromOutputs('s', [{ OutputKey: 'Other', OutputValue: 'x' }, { OutputKey: 'RegionDrillStateMachineArn0C2E7A1B', OutputValue: SM }])).toBe(SM);
+    expect(() => stateMachineArnFromOutputs('s', [{ OutputKey: 'Other', OutputValue: 'x' }])).toThrow("stack 's' has 0 drill state machine outputs (outputs: Other); give --state-machine-arn instead.");
   });
 
   test('formatPlan of an empty plan still says nothing was changed', () => {
