@@ -2,7 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { buildDefaultApp } from '../../bin/default-app';
-import { MultiRegionApp, Posture, RegionEvacuationDrill, RegionSwitchPlan } from '../../lib';
+import { DnsRouting, MultiRegionApp, Posture, RegionEvacuationDrill, RegionSwitchPlan } from '../../lib';
+import { importedRegions, newTopology, zoneIn } from '../routing/fixture';
 import { newTestApp } from '../helpers/app';
 
 /** The definition of a state machine, with every token (ARNs) replaced by a placeholder. */
@@ -242,5 +243,23 @@ describe('validation', () => {
     expect(() => new RegionEvacuationDrill(new Stack(app, 'Agnostic'), 'Drill', { topology: t })).toThrow(/has no concrete Region/);
     expect(() => new RegionEvacuationDrill(new Stack(app, 'West', { env: { region: 'us-west-2' } }), 'Drill', { topology: t }))
       .toThrow(/neither dnsRouting nor acceleratorRouting/);
+  });
+
+  test('a drill in an active Region encrypts with that Region\'s RegionalKey; DNS only means no accelerator permissions', () => {
+    const { app, topology } = newTopology();
+    const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
+    const stack = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
+    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns });
+    app.synth();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    const bucket = Object.values(t.findResources('AWS::S3::Bucket'))[0];
+    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('ExportsOutputFnGetAttRegionalKey');
+    const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((x: any) => [x.Action].flat()));
+    expect(actions).toContain('route53:UpdateHealthCheck');
+    expect(actions.filter((a: string) => a.startsWith('globalaccelerator:'))).toEqual([]);
+    // The Region's key lets S3 use it, through S3 in its own Region only.
+    const key = Template.fromStack(topology.regionalStack('us-east-2'));
+    expect(JSON.stringify(key.findResources('AWS::KMS::Key'))).toContain('s3.us-east-2.amazonaws.com');
   });
 });
