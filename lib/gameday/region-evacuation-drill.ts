@@ -368,7 +368,19 @@ export class RegionEvacuationDrill extends Construct {
       retryOnServiceExceptions: true,
     });
 
-    const init = new sfn.Pass(this, 'Init', { comment: 'Room for the error and the data-path check', result: sfn.Result.fromObject({ error: null, dataPath: null }), resultPath: '$.drill' });
+    // Defaults under the input (a missing field would otherwise be a States.Runtime error, which no Catch
+    // sees), and room for the error and the data-path check. The preflight then refuses a missing Region
+    // or confirmation by name.
+    const defaults = new sfn.Pass(this, 'Defaults', {
+      comment: 'Defaults for the input',
+      result: sfn.Result.fromObject({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } }),
+      resultPath: '$.defaults',
+    });
+    const init = new sfn.Pass(this, 'Init', {
+      comment: 'The input over its defaults',
+      parameters: { args: J.jsonMerge(J.objectAt('$.defaults'), J.entirePayload) },
+      outputPath: '$.args',
+    });
     const preflight = invoke('Preflight', 'preflight', '$.preflight', { confirmation: J.stringAt('$.confirmation'), stateMachineArn: J.stringAt('$$.StateMachine.Id') });
     const takeOut = invoke('TakeOut', 'takeOut', '$.takeOut');
     const measure = invoke('Measure', 'measure', '$.measure');
@@ -391,7 +403,7 @@ export class RegionEvacuationDrill extends Construct {
     restore.addCatch(report, { errors: [sfn.Errors.ALL], resultPath: '$.drill.error' });
     report.addCatch(reportFailed, { errors: [sfn.Errors.ALL], resultPath: '$.reportError' });
 
-    const definition = init.next(preflight).next(new sfn.Choice(this, 'DryRun?')
+    const definition = defaults.next(init).next(preflight).next(new sfn.Choice(this, 'DryRun?')
       .when(sfn.Condition.and(sfn.Condition.isPresent('$.dryRun'), sfn.Condition.booleanEquals('$.dryRun', true)), dryRunDone)
       .otherwise(takeOut.next(measure).next(new sfn.Choice(this, 'TrafficMoved?')
         .when(sfn.Condition.booleanEquals('$.measure.done', true), checkDataPath.next(restore).next(report).next(new sfn.Choice(this, 'Outcome')

@@ -67,10 +67,13 @@ describe('the default app\'s game day', () => {
       // Once a change may have been made (from TakeOut on), every path, success or failure, passes the restore.
       expect(pathsAvoiding(def, 'TakeOut', 'Restore')).toEqual([]);
       // Only the preflight's dry run ends without a restore (nothing was changed).
-      expect(pathsAvoiding(def, def.StartAt, 'Restore')).toEqual([['Init', 'Preflight', 'DryRun?', 'DryRunPlan']]);
+      expect(pathsAvoiding(def, def.StartAt, 'Restore')).toEqual([['Defaults', 'Init', 'Preflight', 'DryRun?', 'DryRunPlan']]);
       // The restore is retried, and even its failure is reported.
       expect(def.States.Restore.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }));
       expect(def.States.Restore.Catch[0].Next).toBe('Report');
+      // A missing input field cannot become an uncatchable States.Runtime error: the input is merged over defaults.
+      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(def.States.Init.Parameters).toEqual({ 'args.$': 'States.JsonMerge($.defaults, $, false)' });
       expect(def.States.Measure.Next).toBe('TrafficMoved?');
       expect(def.States['TrafficMoved?'].Default).toBe('WaitForTraffic');
       expect(def.States.WaitForTraffic).toMatchObject({ Type: 'Wait', Seconds: 10, Next: 'Measure' });
