@@ -1,9 +1,9 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -62,8 +62,35 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     recordName,
     regions: routedRegions,
   });
-  new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
+  const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
   probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
+
+  // Game day: a Region evacuation drill in the witness Region (which no drill takes out).
+  const gameDay = new Stack(app, 'GameDay', {
+    env: { account: requireContext(app, CONTEXT.account), region: topology.witnessRegion },
+    stackName: 'multi-region-game-day',
+    description: 'multi-region: Region evacuation drill (multi-region-cdk)',
+    crossRegionReferences: true,
+  });
+  new RegionEvacuationDrill(gameDay, 'RegionDrill', {
+    topology,
+    dnsRouting: dns,
+    acceleratorRouting: accelerator,
+    regions: topology.activeRegions.map((region, i) => ({
+      region,
+      healthAlarms: [probes.regionUnhealthyAlarm(region), dns.endpointUnhealthyAlarm(region)],
+      endpointDnsName: endpoints[i].endpoint.dnsName,
+    })),
+  });
+  // An ARC Region switch plan from the same routing: the probes' alarms trigger it, a person approves.
+  new RegionSwitchPlan(topology.globalStack, 'RegionSwitch', {
+    topology,
+    dnsRouting: dns,
+    acceleratorRouting: accelerator,
+    triggers: topology.activeRegions.map((region) => ({ region, alarms: [probes.regionUnhealthyAlarm(region)] })),
+    recoveryTimeObjective: Duration.minutes(5),
+    manualApproval: true,
+  });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;

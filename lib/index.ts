@@ -28,3 +28,5 @@ export * from './probes/replication-lag-probe';
 export * from './probes/probe-alarm-topic';
 export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
+export * from './gameday/region-evacuation-drill';
+export * from './gameday/region-switch-plan';

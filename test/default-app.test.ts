@@ -23,6 +23,7 @@ describe('the default app', () => {
   test('has one stack per active Region plus the global stacks, in the right Regions', () => {
     expect(assembly.stacks.map((s) => [s.stackName, s.environment.region, s.environment.account]).sort()).toEqual([
       ['multi-region-accelerator', 'us-west-2', '111111111111'],
+      ['multi-region-game-day', 'us-west-2', '111111111111'],
       ['multi-region-global', 'us-east-1', '111111111111'],
       ['multi-region-us-east-1', 'us-east-1', '111111111111'],
       ['multi-region-us-east-2', 'us-east-2', '111111111111'],

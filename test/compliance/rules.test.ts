@@ -8,6 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as arcregionswitch from 'aws-cdk-lib/aws-arcregionswitch';
 import { TEST_ACCOUNT, newTestApp, stackIn } from '../helpers/app';
 import { multiRegionFindings } from '../helpers/nag';
 
@@ -303,6 +305,45 @@ const CASES: Case[] = [
         threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 1,
       });
       return 'S/Check';
+    },
+  },
+  {
+    rule: 'MultiRegion-GD1',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-west-2');
+      accelerator(stack, ['us-east-1', 'us-east-2']);
+      // A drill of the team's own counts when its state machine carries the game-day tag.
+      new sfn.CfnStateMachine(stack, 'Drill', {
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/drill`,
+        definitionString: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+        tags: [{ key: 'multi-region:game-day', value: 'region-evacuation-drill' }],
+      });
+      return 'S/Accelerator';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-west-2');
+      accelerator(stack, ['us-east-1', 'us-east-2']);
+      // An untagged state machine is not a drill.
+      new sfn.CfnStateMachine(stack, 'Other', { roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, definitionString: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}' });
+      return 'S/Accelerator';
+    },
+  },
+  {
+    rule: 'MultiRegion-GD1',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      routedRecord(stack, 'Latency', { region: 'us-east-1', healthCheckId: 'abc' });
+      new arcregionswitch.CfnPlan(stackIn(app, 'Plan', 'us-east-1'), 'Plan', {
+        name: 'shop', executionRole: `arn:aws:iam::${ACCOUNT}:role/plan`, recoveryApproach: 'activeActive', regions: ['us-east-1', 'us-east-2'],
+        workflows: [{ workflowTargetAction: 'deactivate', steps: [] }],
+      });
+      return 'S/Latency';
+    },
+    nonCompliant: (app) => {
+      routedRecord(stackIn(app, 'S', 'us-east-1'), 'Latency', { region: 'us-east-1', healthCheckId: 'abc' });
+      return 'S/Latency';
     },
   },
 ];

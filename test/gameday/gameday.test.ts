@@ -1,0 +1,268 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { buildDefaultApp } from '../../bin/default-app';
+import { DnsRouting, MultiRegionApp, Posture, RegionEvacuationDrill, RegionSwitchPlan } from '../../lib';
+import { importedRegions, newTopology, zoneIn } from '../routing/fixture';
+import { newTestApp } from '../helpers/app';
+
+/** The definition of a state machine, with every token (ARNs) replaced by a placeholder. */
+function definitionOf(template: Template): any {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const def = machine.Properties.DefinitionString;
+  const text = typeof def === 'string' ? def : def['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+function successors(state: any, withCatch: boolean): string[] {
+  return [
+    state.Next, state.Default, ...(state.Choices ?? []).map((c: any) => c.Next),
+    ...(withCatch ? (state.Catch ?? []).map((c: any) => c.Next) : []),
+  ].filter((n) => n !== undefined);
+}
+
+/** Every path from `from` that ends (End, Succeed or Fail) without passing `restore`. */
+function pathsAvoiding(def: any, from: string, restore: string): string[][] {
+  const bad: string[][] = [];
+  const walk = (name: string, path: string[]) => {
+    if (name === restore) return;
+    if (path.includes(name)) return; // a loop (the measure poll) comes back to a state already on the path
+    const state = def.States[name];
+    const next = successors(state, true);
+    if (next.length === 0 || state.Type === 'Succeed' || state.Type === 'Fail') {
+      bad.push([...path, name]);
+      return;
+    }
+    next.forEach((n) => walk(n, [...path, name]));
+  };
+  walk(from, []);
+  return bad;
+}
+
+describe('the default app\'s game day', () => {
+  let app: App;
+  let gameDay: Template;
+  let global: Template;
+  let regional: Template;
+
+  beforeAll(() => {
+    app = newTestApp();
+    const topology = buildDefaultApp(app);
+    app.synth();
+    gameDay = Template.fromStack(app.node.findChild('GameDay') as Stack);
+    global = Template.fromStack(topology.globalStack);
+    regional = Template.fromStack(topology.regionalStack('us-east-1'));
+  });
+
+  describe('RegionEvacuationDrill', () => {
+    test('every state before the restore catches every error (timeouts included) into it, and no path ends without it', () => {
+      const def = definitionOf(gameDay);
+      const beforeRestore = ['Preflight', 'TakeOut', 'Measure', 'CheckDataPath'];
+      for (const name of beforeRestore) {
+        const state = def.States[name];
+        expect(state.Type).toBe('Task');
+        expect(state.TimeoutSeconds).toBeGreaterThan(0);
+        expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.drill.error', Next: 'Restore' }]);
+      }
+      // Once a change may have been made (from TakeOut on), every path, success or failure, passes the restore.
+      expect(pathsAvoiding(def, 'TakeOut', 'Restore')).toEqual([]);
+      // Only the preflight's dry run ends without a restore (nothing was changed).
+      expect(pathsAvoiding(def, def.StartAt, 'Restore')).toEqual([['Defaults', 'Init', 'Preflight', 'DryRun?', 'DryRunPlan']]);
+      // The restore is retried, and even its failure is reported.
+      expect(def.States.Restore.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }));
+      expect(def.States.Restore.Catch[0].Next).toBe('Report');
+      // A missing input field cannot become an uncatchable States.Runtime error: the input is merged over defaults.
+      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(def.States.Init.Parameters).toEqual({ 'args.$': 'States.JsonMerge($.defaults, $, false)' });
+      expect(def.States.Measure.Next).toBe('TrafficMoved?');
+      expect(def.States['TrafficMoved?'].Default).toBe('WaitForTraffic');
+      expect(def.States.WaitForTraffic).toMatchObject({ Type: 'Wait', Seconds: 10, Next: 'Measure' });
+    });
+
+    test('an aborted, timed-out or failed execution is restored by a rule that runs the restore step', () => {
+      gameDay.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'source': ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          'detail': { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [Match.anyValue()] },
+        },
+        Targets: [Match.objectLike({ InputTransformer: Match.objectLike({ InputTemplate: '{"step":"restore","executionId":<detail-executionArn>}' }) })],
+      });
+      gameDay.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: 'multi-region-region-drill',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+        Tags: Match.arrayWith([{ Key: 'multi-region:game-day', Value: 'region-evacuation-drill' }]),
+      });
+    });
+
+    test('IAM names the health checks, endpoint groups, alarms, bucket prefixes and key it touches', () => {
+      const policies = gameDay.findResources('AWS::IAM::Policy');
+      const statements = Object.entries(policies).filter(([id]) => id.startsWith('RegionDrillHandler'))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+      const byAction = (action: string) => statements.filter((s: any) => [s.Action].flat().includes(action));
+      const [route53] = byAction('route53:UpdateHealthCheck');
+      expect(route53.Resource).toHaveLength(2);
+      for (const arn of route53.Resource) expect(JSON.stringify(arn)).toMatch(/^\{"Fn::Join":\["",\["arn:aws:route53:::healthcheck\/",/);
+      const [ga] = byAction('globalaccelerator:UpdateEndpointGroup');
+      expect(ga.Resource).toHaveLength(2);
+      expect(JSON.stringify(ga.Resource)).not.toContain('"*"');
+      const [alarms] = byAction('cloudwatch:DescribeAlarms');
+      expect(alarms.Resource).toHaveLength(4);
+      const [objects] = byAction('s3:PutObject');
+      expect(JSON.stringify(objects.Resource)).toContain('"/journals/*"');
+      expect(JSON.stringify(objects.Resource)).toContain('"/drills/*"');
+      expect(objects.Resource).toHaveLength(2);
+      const [kms] = byAction('kms:GenerateDataKey');
+      expect(kms.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionDrillKey/), 'Arn'] });
+      const [list] = byAction('states:ListExecutions');
+      expect(list.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:us-west-2:111111111111:stateMachine:multi-region-region-drill']] });
+      // Only the three actions without resource-level permissions get '*'.
+      const star = statements.filter((s: any) => s.Resource === '*').flatMap((s: any) => [s.Action].flat()).sort();
+      expect(star).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:PutMetricData', 'route53:TestDNSAnswer']);
+    });
+
+    test('the report bucket is KMS-encrypted with the drill\'s own key (us-west-2 is not an active Region), TLS-only and private', () => {
+      gameDay.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegionDrillKey'), 'Arn'] } }, BucketKeyEnabled: true }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+      gameDay.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    test('the synth-time budget of both paths is embedded in the Lambda\'s environment', () => {
+      const [fn] = Object.values(gameDay.findResources('AWS::Lambda::Function', { Properties: { Description: 'Region evacuation drill steps (multi-region-cdk)' } }));
+      const budget = JSON.parse(fn.Properties.Environment.Variables.DRILL_BUDGET);
+      expect(budget).toEqual([
+        { path: 'dns', worstCaseSeconds: 30, regions: { 'us-east-1': 30, 'us-east-2': 30 } },
+        { path: 'accelerator', worstCaseSeconds: 30, regions: { 'us-east-1': 30, 'us-east-2': 30 } },
+      ]);
+      expect(JSON.stringify(fn.Properties.Environment.Variables.DRILL_CONFIG)).toContain('\\"homeRegion\\":\\"us-west-2\\"');
+    });
+  });
+
+  describe('RegionSwitchPlan', () => {
+    test('an active-active plan: approval, the Route 53 block for the records, the accelerator Lambda block, in both workflows', () => {
+      const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
+      const p = plan.Properties;
+      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 5 });
+      expect(p.PrimaryRegion).toBeUndefined();
+      expect(p.Workflows.map((w: any) => [w.WorkflowTargetAction, w.Steps.map((s: any) => s.ExecutionBlockType)])).toEqual([
+        ['activate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
+        ['deactivate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
+      ]);
+      const route53 = p.Workflows[0].Steps[1].ExecutionBlockConfiguration.Route53HealthCheckConfig;
+      expect(route53).toEqual({
+        HostedZoneId: 'Z0EXAMPLE0000000000', RecordName: 'app.example.com',
+        RecordSets: [{ RecordSetIdentifier: 'us-east-1', Region: 'us-east-1' }, { RecordSetIdentifier: 'us-east-2', Region: 'us-east-2' }],
+      });
+      const lambdas = p.Workflows.map((w: any) => w.Steps[2].ExecutionBlockConfiguration.CustomActionLambdaConfig);
+      expect(lambdas.map((l: any) => [l.RegionToRun, l.Lambdas.length])).toEqual([['activatingRegion', 2], ['deactivatingRegion', 2]]);
+      expect(JSON.stringify(lambdas[1].Lambdas[0].Payload)).toContain('\\"dialAction\\":\\"deactivate\\"');
+    });
+
+    test('the probes\' alarms trigger it: each Region\'s alarm, red, deactivates that Region', () => {
+      const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
+      expect(plan.Properties.Triggers).toEqual(['us-east-1', 'us-east-2'].map((r) => ({
+        Action: 'deactivate', TargetRegion: r, Description: `${r} unhealthy`, MinDelayMinutesBetweenExecutions: 60,
+        Conditions: [{ AssociatedAlarmName: `${r}-alarm-1`, Condition: 'red' }],
+      })));
+      expect(Object.keys(plan.Properties.AssociatedAlarms)).toEqual(['us-east-1-alarm-1', 'us-east-2-alarm-1']);
+      expect(plan.Properties.AssociatedAlarms['us-east-1-alarm-1'].AlarmType).toBe('trigger');
+    });
+
+    test('the execution role is Region switch\'s, and may invoke only the two dial functions and read the trigger alarms', () => {
+      global.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'arc-region-switch.amazonaws.com' } })] },
+      });
+      const statements = Object.entries(global.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('RegionSwitchExecutionRole'))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+      expect(statements.map((s: any) => [[s.Action].flat().sort(), Array.isArray(s.Resource) ? s.Resource.length : 1])).toEqual([
+        [['lambda:GetFunction', 'lambda:InvokeFunction'], 2],
+        [['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms'], 2],
+      ]);
+      // The dial function of each Region lives in that Region's stack.
+      regional.hasResourceProperties('AWS::Lambda::Function', { Description: 'Region switch step of multi-region: accelerator traffic dials', Runtime: 'nodejs24.x' });
+    });
+  });
+});
+
+describe('validation', () => {
+  function topology(regions: string[], posture = Posture.ACTIVE_ACTIVE): MultiRegionApp {
+    return new MultiRegionApp(newTestApp(), 'App', {
+      activeRegions: regions, account: '111111111111', posture, primaryRegion: posture === Posture.ACTIVE_PASSIVE ? regions[0] : undefined,
+    });
+  }
+
+  test('a Region switch plan needs exactly two Regions', () => {
+    const t = topology(['us-east-1', 'us-east-2', 'us-west-2']);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', { topology: t })).toThrow(/exactly two Regions, but App has 3 \(us-east-1, us-east-2, us-west-2\)/);
+  });
+
+  test('a Region switch plan refuses a block type Region switch does not run, naming it', () => {
+    const t = topology(['us-east-1', 'us-east-2']);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', {
+      topology: t,
+      additionalSteps: [{ name: 'db', executionBlockType: 'DsqlFailover', executionBlockConfiguration: {} }],
+    })).toThrow(/additionalSteps\[0\] has executionBlockType 'DsqlFailover'/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'Plan2', {
+      topology: t,
+      additionalSteps: [{ name: 'two', executionBlockType: 'ManualApproval', executionBlockConfiguration: {} }],
+    })).toThrow(/additionalSteps\[0\] \('two'\) has 0 configurations in executionBlockConfiguration/);
+  });
+
+  test('a Region switch plan refuses a trigger of another Region, too many alarms and a partial-minute RTO', () => {
+    const t = topology(['us-east-1', 'us-east-2']);
+    let n = 0;
+    const alarm = (i: number) => cloudwatch.Alarm.fromAlarmArn(t.globalStack, `A${n++}`, `arn:aws:cloudwatch:us-east-1:111111111111:alarm:a${i}`);
+    const step = [{ name: 'ok', executionBlockType: 'ManualApproval', executionBlockConfiguration: { executionApprovalConfig: { approvalRole: 'arn:aws:iam::111111111111:role/approver' } } }];
+    expect(() => new RegionSwitchPlan(t.globalStack, 'P1', { topology: t, additionalSteps: step, triggers: [{ region: 'eu-west-1', alarms: [alarm(0)] }] }))
+      .toThrow(/triggers has Region 'eu-west-1'/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'P2', { topology: t, additionalSteps: step, triggers: [{ region: 'us-east-1', alarms: [...Array(11).keys()].map(alarm) }] }))
+      .toThrow(/has 11 alarms; Region switch takes 1 to 10/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'P3', { topology: t, additionalSteps: step, recoveryTimeObjective: Duration.seconds(90) }))
+      .toThrow(/recoveryTimeObjective of 1.5 minutes/);
+  });
+
+  test('an active-passive plan has one activate workflow, the primary, and a trigger that activates the standby', () => {
+    const t = topology(['us-east-1', 'us-east-2'], Posture.ACTIVE_PASSIVE);
+    const alarm = cloudwatch.Alarm.fromAlarmArn(t.globalStack, 'A', 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:primary-down');
+    new RegionSwitchPlan(t.globalStack, 'Plan', {
+      topology: t,
+      additionalSteps: [{ name: 'ok', executionBlockType: 'ManualApproval', executionBlockConfiguration: { executionApprovalConfig: { approvalRole: 'arn:aws:iam::111111111111:role/approver' } } }],
+      triggers: [{ region: 'us-east-1', alarms: [alarm] }, { region: 'us-east-2', alarms: [alarm] }],
+    });
+    const p = Object.values(Template.fromStack(t.globalStack).findResources('AWS::ARCRegionSwitch::Plan'))[0].Properties;
+    expect(p).toMatchObject({ RecoveryApproach: 'activePassive', PrimaryRegion: 'us-east-1' });
+    expect(p.Workflows.map((w: any) => w.WorkflowTargetAction)).toEqual(['activate']);
+    expect(p.Triggers.map((x: any) => [x.Action, x.TargetRegion])).toEqual([['activate', 'us-east-2']]);
+  });
+
+  test('the drill needs a concrete Region and some routing', () => {
+    const t = topology(['us-east-1', 'us-east-2']);
+    const app = t.node.root as App;
+    expect(() => new RegionEvacuationDrill(new Stack(app, 'Agnostic'), 'Drill', { topology: t })).toThrow(/has no concrete Region/);
+    expect(() => new RegionEvacuationDrill(new Stack(app, 'West', { env: { region: 'us-west-2' } }), 'Drill', { topology: t }))
+      .toThrow(/neither dnsRouting nor acceleratorRouting/);
+  });
+
+  test('a drill in an active Region encrypts with that Region\'s RegionalKey; DNS only means no accelerator permissions', () => {
+    const { app, topology } = newTopology();
+    const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
+    const stack = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
+    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns });
+    app.synth();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    const bucket = Object.values(t.findResources('AWS::S3::Bucket'))[0];
+    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('ExportsOutputFnGetAttRegionalKey');
+    const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((x: any) => [x.Action].flat()));
+    expect(actions).toContain('route53:UpdateHealthCheck');
+    expect(actions.filter((a: string) => a.startsWith('globalaccelerator:'))).toEqual([]);
+    // The Region's key lets S3 use it, through S3 in its own Region only.
+    const key = Template.fromStack(topology.regionalStack('us-east-2'));
+    expect(JSON.stringify(key.findResources('AWS::KMS::Key'))).toContain('s3.us-east-2.amazonaws.com');
+  });
+});
