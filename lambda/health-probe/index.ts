@@ -1,6 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DSQLClient } from '@aws-sdk/client-dsql';
-import { Route53Client } from '@aws-sdk/client-route-53';
 import { sleep } from '../shared/metrics';
 import { HealthProbeSummary, parseHealthProbeConfig, runHealthProbe } from './probe';
 
@@ -10,8 +9,6 @@ const probesPerRun = Math.max(1, Number(process.env.PROBES_PER_RUN ?? '1'));
 const clients = {
   cloudwatch: new CloudWatchClient({}),
   dsql: config.dsqlClusterIdentifier ? new DSQLClient({}) : undefined,
-  // Route 53's API is global; its endpoint is in us-east-1.
-  route53: config.route53HealthCheckIds?.length ? new Route53Client({ region: 'us-east-1' }) : undefined,
 };
 
 /** Scheduled once a minute; runs `PROBES_PER_RUN` probes spread evenly over the minute. */

@@ -190,7 +190,8 @@ export async function withOccRetry(fn: () => Promise<unknown>, attempts = 5): Pr
   }
 }
 
-async function connect(provider: ConnectionConfigProvider, timeoutMs: number): Promise<{ client?: Client; key: string; error?: string }> {
+/** Opens one connection with connect, statement and query timeouts; a failure is returned, never thrown. */
+export async function connect(provider: ConnectionConfigProvider, timeoutMs: number): Promise<{ client?: Client; key: string; error?: string }> {
   let key = '';
   try {
     const cfg = await provider();
@@ -224,7 +225,8 @@ async function pruneHeartbeats(client: Client, table: string, writerRegion: stri
   ));
 }
 
-function isConnectionError(err: unknown): boolean {
+/** Whether an error means the database could not be reached (as opposed to a SQL error). */
+export function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   // Class 08 is "connection exception"; node socket errors have E* codes; 57P0x is shutdown.
   return !code || code.startsWith('08') || code.startsWith('E') || code.startsWith('57P');

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { registerAlarm } from '../private/alarm-registry';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
@@ -45,14 +46,6 @@ export interface HealthProbeProps {
    * @default - no cluster check
    */
   readonly dsqlClusterArn?: string;
-
-  /**
-   * Route 53 health checks whose checkers' view of this Region the probe publishes as
-   * `Route53CheckersHealthyPercent`, next to its own view. They never count towards
-   * `RegionHealthy`, which may itself feed a Route 53 health check.
-   * @default - none
-   */
-  readonly route53HealthCheckIds?: string[];
 
   /**
    * Key of the probe's log group; with a `RegionalKey`, the key of the probe's own Region.
@@ -98,7 +91,10 @@ export interface HealthProbeProps {
  * the Region as a whole; with alarms for an unhealthy Region and for a probe that stopped.
  *
  * `regionUnhealthyAlarm` is meant to back a Route 53 health check of type
- * CLOUDWATCH_METRIC, so DNS fails over on what the probe sees.
+ * CLOUDWATCH_METRIC, so DNS fails over on what the probe sees. The probe never asks Route 53
+ * for a health check's status (`GetHealthCheckStatus` is a development aid, not for production
+ * query rates, and cannot read calculated checks): the checkers' view is the `AWS/Route53`
+ * metrics in us-east-1, on the `ProbesDashboard`.
  */
 export class HealthProbe extends Construct {
   /** The Region probed (the Region of the probe's stack). */
@@ -107,8 +103,6 @@ export class HealthProbe extends Construct {
   public readonly namespace: string;
   /** The names of the targets, in the order given. */
   public readonly targetNames: string[];
-  /** The Route 53 health checks whose checkers' view is published. */
-  public readonly route53HealthCheckIds: string[];
   /** The probe function. */
   public readonly function: lambda.IFunction;
   /** The probe's log group. */
@@ -133,12 +127,6 @@ export class HealthProbe extends Construct {
     validateNOfM(datapoints, periods, `HealthProbe '${id}' unhealthy alarm`);
     const notRunningPeriods = props.notRunningEvaluationPeriods ?? 5;
     validateNOfM(notRunningPeriods, notRunningPeriods, `HealthProbe '${id}' not-running alarm`);
-    this.route53HealthCheckIds = [...(props.route53HealthCheckIds ?? [])];
-    this.route53HealthCheckIds.forEach((hc) => {
-      if (!Token.isUnresolved(hc) && !/^[0-9a-f-]{1,64}$/.test(hc)) {
-        throw new Error(`HealthProbe '${id}': Route 53 health check id '${hc}' is not valid; expected an id like 'abcdef12-3456-7890-abcd-ef1234567890'.`);
-      }
-    });
     this.targetNames = props.targets.map((t) => t.name);
 
     const dsqlClusterIdentifier = props.dsqlClusterArn
@@ -150,7 +138,6 @@ export class HealthProbe extends Construct {
       timeoutMs: timeout.toMilliseconds(),
       targets: props.targets.map((t) => ({ name: t.name, url: t.url, expectedStatus: t.expectedStatus ?? 200, bodyContains: t.bodyContains })),
       dsqlClusterIdentifier,
-      route53HealthCheckIds: this.route53HealthCheckIds.length > 0 ? this.route53HealthCheckIds : undefined,
     };
     const probe = createProbeFunction(this, {
       handlerDir: 'health-probe',
@@ -171,12 +158,6 @@ export class HealthProbe extends Construct {
     if (props.dsqlClusterArn) {
       probe.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dsql:GetCluster'], resources: [props.dsqlClusterArn] }));
     }
-    if (this.route53HealthCheckIds.length > 0) {
-      probe.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['route53:GetHealthCheckStatus'],
-        resources: this.route53HealthCheckIds.map((hc) => `arn:${Stack.of(this).partition}:route53:::healthcheck/${hc}`),
-      }));
-    }
 
     this.regionUnhealthyAlarm = new cloudwatch.Alarm(this, 'RegionUnhealthy', {
       alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.join(', ')}).`,
@@ -188,6 +169,7 @@ export class HealthProbe extends Construct {
       // A silent probe is the not-running alarm's business; it must not fail the Region over.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    registerAlarm(this.regionUnhealthyAlarm);
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricRegionHealthy(), notRunningPeriods,
       `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`);
     notifyTopic(props.alarmTopic, [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]);
@@ -206,11 +188,6 @@ export class HealthProbe extends Construct {
   /** Time to the target's full response, in ms; p90 over one minute by default. */
   public metricLatency(targetName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Latency', { Region: this.region, Target: this.knownTarget(targetName) }, { statistic: cloudwatch.Stats.percentile(90), ...props });
-  }
-
-  /** Share of Route 53 checkers reporting the health check healthy, 0 to 100. */
-  public metricRoute53CheckersHealthyPercent(healthCheckId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Route53CheckersHealthyPercent', { Region: this.region, Target: healthCheckId }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
   private metric(metricName: string, dimensionsMap: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {
