@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as net from 'net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, DeleteClusterCommand, DSQLClient } from '@aws-sdk/client-dsql';
-import { checkDsqlCluster, checkTarget, HealthProbeConfig, runHealthProbe } from '../../../lambda/health-probe/probe';
+import { checkDsqlCluster, checkTarget, HealthProbeConfig, MAX_BODY_BYTES, runHealthProbe } from '../../../lambda/health-probe/probe';
 import { batchMetricData, publishMetrics } from '../../../lambda/shared/metrics';
 import { awsClientConfig, localstackEndpoint, motoEndpoint } from '../harness/endpoints';
 import { getFreePort as freePort } from '../harness/free-port';
@@ -32,6 +32,9 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/ok') { res.writeHead(200); res.end('status: ok'); return; }
     if (req.url === '/error') { res.writeHead(500); res.end('boom'); return; }
+    if (req.url === '/redirect') { res.writeHead(302, { location: '/ok' }); res.end(); return; }
+    // 4 MB of padding, then the marker: past what the probe reads.
+    if (req.url === '/big') { res.writeHead(200); res.end(`${'x'.repeat(4 * 1024 * 1024)}status: ok`); return; }
     // Answers, but only long after the probe's timeout.
     if (req.url === '/slow') { setTimeout(() => { res.writeHead(200); res.end('late'); }, TIMEOUT_MS * 4).unref(); return; }
     res.writeHead(404); res.end();
@@ -121,6 +124,14 @@ test('targets are measured in parallel: two slow ones cost one timeout, not two'
   const wall = Date.now() - started;
   expect(results.filter((r) => r.failure === 'timeout')).toHaveLength(2);
   expect(wall).toBeLessThan(TIMEOUT_MS * 1.5);
+});
+
+test('a redirect is reported as its own status; a long body is discarded, or searched only up to MAX_BODY_BYTES', async () => {
+  expect(await checkTarget({ name: 'r', url: `${base}/redirect` }, TIMEOUT_MS)).toMatchObject({ healthy: false, status: 302, failure: 'status' });
+  expect(await checkTarget({ name: 'r', url: `${base}/redirect`, expectedStatus: 302 }, TIMEOUT_MS)).toMatchObject({ healthy: true, status: 302 });
+  expect(await checkTarget({ name: 'big', url: `${base}/big` }, 5000)).toMatchObject({ healthy: true, status: 200 });
+  expect(await checkTarget({ name: 'big', url: `${base}/big`, bodyContains: 'status: ok' }, 5000)).toMatchObject({ healthy: false, failure: 'body' });
+  expect(MAX_BODY_BYTES).toBe(256 * 1024);
 });
 
 test('a Region whose targets all answer is healthy', async () => {
