@@ -140,8 +140,8 @@ export class DsqlProbe extends Construct {
   public readonly databaseName: string;
   /** The metric namespace. */
   public readonly namespace: string;
-  /** The probe function. */
-  public readonly function: lambda.IFunction;
+  /** The probe function (named so because `function` is reserved in the jsii target languages). */
+  public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires (critical) when a read right after a commit in the other Region missed the row; only with a peer. */
@@ -198,7 +198,7 @@ export class DsqlProbe extends Construct {
       encryptionKey: props.encryptionKey,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    this.function = probe.fn;
+    this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;
     const clusters = [props.cluster, ...(props.peer ? [props.peer] : [])];
     iam.Grant.addToPrincipal({

@@ -105,6 +105,8 @@ export class HealthProbe extends Construct {
   public readonly targetNames: string[];
   /** The probe function. */
   public readonly function: lambda.IFunction;
+  /** The probe function, under a name jsii's target languages accept (`function` is reserved in them). */
+  public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires when the Region is unhealthy in N of the last M minutes. */
@@ -153,6 +155,7 @@ export class HealthProbe extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.function = probe.fn;
+    this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;
 
     if (props.dsqlClusterArn) {

@@ -136,6 +136,8 @@ export class ReplicationLagProbe extends Construct {
   public readonly criticalThresholdMs: number;
   /** The probe function. */
   public readonly function: lambda.IFunction;
+  /** The probe function, under a name jsii's target languages accept (`function` is reserved in them). */
+  public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires when the lag stays above the warning threshold. */
@@ -200,6 +202,7 @@ export class ReplicationLagProbe extends Construct {
       securityGroups: props.securityGroups,
     });
     this.function = probe.fn;
+    this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;
     const endpoints = props.database._bind(probe.role);
     probe.fn.addEnvironment('LAG_PROBE_CONFIG', Stack.of(this).toJsonString({
