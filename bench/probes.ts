@@ -69,7 +69,7 @@ async function invoke() {
     wall: performance.now() - t, cpuMs: (cpu.user + cpu.system) / 1000,
     healthy: s.targets.filter((r) => r.healthy).length, timedOut: s.targets.filter((r) => r.failure === 'timeout').length,
     other: s.targets.filter((r) => !r.healthy && r.failure !== 'timeout').map((r) => r.error).slice(0, 3),
-    maxLatency: Math.max(...s.targets.map((r) => r.latencyMs)), metrics: s.metrics,
+    maxLatency: Math.max(...s.targets.map((r) => r.latencyMs)), metrics: s.metrics, runMs: s.durationMs,
   };
 }
 // A cold invocation (first in a fresh container), then a warm one, as Lambda runs them a minute apart.
@@ -138,7 +138,7 @@ async function healthAtScale(): Promise<void> {
     for (const [kind, inv] of [['cold', r.cold], ['warm', r.warm]] as const) {
       console.log(`  run ${run} ${kind}: wall ${inv.wall.toFixed(0)} ms = ${(inv.wall / timeoutMs).toFixed(2)}x timeout (target <= 1.2x); slowest target ${inv.maxLatency} ms; `
         + `CPU ${inv.cpuMs.toFixed(0)} ms; ${inv.healthy} healthy, ${inv.timedOut} timed out${inv.other.length ? `, other failures e.g. ${inv.other.join(' | ')}` : ''}; `
-        + `${inv.metrics.published} data in ${inv.metrics.calls} PutMetricData calls`);
+        + `${inv.metrics.published} data in ${inv.metrics.calls} PutMetricData calls; the core ran ${inv.runMs} ms of the wall`);
     }
     // Lambda gives CPU in proportion to memory: one vCPU-second per second at 1,769 MB ("Configure
     // Lambda function memory", AWS Lambda Developer Guide), so 256 MB gets 256/1769 of a vCPU.

@@ -7,7 +7,9 @@ import { HealthProbeSummary, parseHealthProbeConfig, runHealthProbe } from './pr
 const config = parseHealthProbeConfig(process.env.HEALTH_PROBE_CONFIG);
 const probesPerRun = Math.max(1, Number(process.env.PROBES_PER_RUN ?? '1'));
 const clients = {
-  cloudwatch: new CloudWatchClient({}),
+  // PutMetricData bodies stay far under the 1 MB limit and go to CloudWatch in the same Region:
+  // gzipping them (the SDK's default above 10 KB) costs CPU a 256 MB function has little of.
+  cloudwatch: new CloudWatchClient({ disableRequestCompression: true }),
   dsql: config.dsqlClusterIdentifier ? new DSQLClient({}) : undefined,
 };
 
