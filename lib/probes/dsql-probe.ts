@@ -130,6 +130,10 @@ export interface DsqlProbeProps {
  *
  * Use one in each Region of the pair (only one of them with `peer`), or `MultiRegionProbes`'
  * `dsqlPairs`, which does that.
+ *
+ * "Both endpoints present a single logical database that supports concurrent read and write
+ * operations with strong data consistency" (Aurora DSQL User Guide, "Configuring multi-Region
+ * clusters", https://docs.aws.amazon.com/aurora-dsql/latest/userguide/configuring-multi-region-clusters.html).
  */
 export class DsqlProbe extends Construct {
   /** The Region of the probe and of `cluster`. */
