@@ -7,9 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../private/alarm-registry';
+import { validationError } from '../private/errors';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
+import { bundleWithConfig, MAX_CONFIG_IN_ENVIRONMENT } from './private/config-asset';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -141,11 +143,25 @@ export class HealthProbe extends Construct {
       targets: props.targets.map((t) => ({ name: t.name, url: t.url, expectedStatus: t.expectedStatus ?? 200, bodyContains: t.bodyContains })),
       dsqlClusterIdentifier,
     };
+    // Lambda allows 4 KB of environment variables in all: a long list of literal targets (hundreds)
+    // ships as a file beside the bundle. Deploy-time values (tokens) cannot be written to a file at
+    // synth, so targets holding them must fit the environment.
+    const estimate = JSON.stringify(config).length;
+    const targetsInFile = estimate > MAX_CONFIG_IN_ENVIRONMENT && !Token.isUnresolved(JSON.stringify(config.targets));
+    if (estimate > MAX_CONFIG_IN_ENVIRONMENT && !targetsInFile) {
+      throw validationError('HealthProbeConfigTooLarge', `HealthProbe '${id}': the configuration of ${props.targets.length} targets is about ${estimate} characters and holds deploy-time values (tokens), `
+        + `so it must fit Lambda's 4 KB of environment variables (at most ${MAX_CONFIG_IN_ENVIRONMENT}); use literal URLs (any number of targets) or split the targets over several HealthProbes.`, this);
+    }
+    const code = targetsInFile ? bundleWithConfig('health-probe', 'health-probe-targets.json', JSON.stringify(config.targets)) : undefined;
+    const configEnvironment: Record<string, string> = targetsInFile
+      ? { HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString({ ...config, targets: [] }), HEALTH_PROBE_TARGETS_FILE: 'health-probe-targets.json' }
+      : { HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString(config) };
     const probe = createProbeFunction(this, {
       handlerDir: 'health-probe',
+      code,
       description: `Health probe of ${this.region}`,
       environment: {
-        HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString(config),
+        ...configEnvironment,
         PROBES_PER_RUN: String(probesPerRun),
       },
       namespace: this.namespace,
@@ -163,7 +179,9 @@ export class HealthProbe extends Construct {
     }
 
     this.regionUnhealthyAlarm = new cloudwatch.Alarm(this, 'RegionUnhealthy', {
-      alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.join(', ')}).`,
+      // CloudFormation caps an alarm description at 1024 characters: name the first targets only.
+      alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.slice(0, 10).join(', ')}`
+        + `${this.targetNames.length > 10 ? ` and ${this.targetNames.length - 10} more` : ''}).`,
       metric: this.metricRegionHealthy(),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
