@@ -15,6 +15,7 @@ import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { checkTarget, HealthTarget } from '../lambda/health-probe/probe';
@@ -115,6 +116,8 @@ async function healthAtScale(): Promise<void> {
     bodyContains: 'ok',
   }));
   const file = path.join(ROOT, 'assets', 'lambda', 'health-probe', 'index.js');
+  const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-probes-'));
+  fs.writeFileSync(path.join(taskRoot, 'health-probe-targets.json'), JSON.stringify(targets));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     BUNDLE: file,
@@ -122,7 +125,11 @@ async function healthAtScale(): Promise<void> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${port(cloudwatch)}`,
-    HEALTH_PROBE_CONFIG: JSON.stringify({ region: 'us-east-1', namespace: 'Bench', timeoutMs, targets }),
+    // As the HealthProbe construct ships them: 500 targets outgrow Lambda's 4 KB of environment
+    // variables, so they are in a file in the task root.
+    HEALTH_PROBE_CONFIG: JSON.stringify({ region: 'us-east-1', namespace: 'Bench', timeoutMs, targets: [] }),
+    HEALTH_PROBE_TARGETS_FILE: 'health-probe-targets.json',
+    LAMBDA_TASK_ROOT: taskRoot,
   };
   console.log(`\nHealth probe at scale: the bundled handler in a child node process (--max-old-space-size=${lambdaMb - 26}), ${total} targets, ${silentCount} never answer, per-target timeout ${timeoutMs} ms`);
   for (let run = 1; run <= 3; run++) {
