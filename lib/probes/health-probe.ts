@@ -105,6 +105,14 @@ export class HealthProbe extends Construct {
   public readonly namespace: string;
   /** The names of the targets, in the order given. */
   public readonly targetNames: string[];
+  /** Probes per one-minute run (the alarm path's detection resolution). */
+  public readonly probesPerRun: number;
+  /** The per-target timeout. */
+  public readonly targetTimeout: Duration;
+  /** One-minute periods the Region-unhealthy alarm looks at. */
+  public readonly unhealthyEvaluationPeriods: number;
+  /** Unhealthy periods among them that fire the Region-unhealthy alarm. */
+  public readonly unhealthyDatapointsToAlarm: number;
   /** The probe function. */
   public readonly function: lambda.IFunction;
   /** The probe function, under a name jsii's target languages accept (`function` is reserved in them). */
@@ -132,6 +140,10 @@ export class HealthProbe extends Construct {
     const notRunningPeriods = props.notRunningEvaluationPeriods ?? 5;
     validateNOfM(notRunningPeriods, notRunningPeriods, `HealthProbe '${id}' not-running alarm`);
     this.targetNames = props.targets.map((t) => t.name);
+    this.probesPerRun = probesPerRun;
+    this.targetTimeout = timeout;
+    this.unhealthyEvaluationPeriods = periods;
+    this.unhealthyDatapointsToAlarm = datapoints;
 
     const dsqlClusterIdentifier = props.dsqlClusterArn
       ? Arn.split(props.dsqlClusterArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName

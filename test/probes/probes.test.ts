@@ -89,6 +89,8 @@ describe('HealthProbe', () => {
       MetricName: 'RegionHealthy', Statistic: 'SampleCount', EvaluationPeriods: 5, TreatMissingData: 'breaching',
     });
     expect(probe.regionUnhealthyAlarm.alarmArn).toBeDefined();
+    // What a failover budget needs to time the alarm path.
+    expect([probe.probesPerRun, probe.targetTimeout.toSeconds(), probe.unhealthyEvaluationPeriods, probe.unhealthyDatapointsToAlarm]).toEqual([1, 5, 5, 3]);
   });
 
   test('every alarm is registered', () => {
