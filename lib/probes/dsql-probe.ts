@@ -72,13 +72,13 @@ export interface DsqlProbeProps {
   readonly probesPerRun?: number;
 
   /**
-   * The unreachable alarm fires when this many of the last `evaluationPeriods` one-minute periods breach.
+   * The unreachable (and commit-latency) alarm fires when this many of the last `evaluationPeriods` one-minute periods breach.
    * @default 2
    */
   readonly datapointsToAlarm?: number;
 
   /**
-   * One-minute periods the unreachable alarm looks at.
+   * One-minute periods the unreachable (and commit-latency) alarm looks at.
    * @default 3
    */
   readonly evaluationPeriods?: number;
@@ -88,6 +88,14 @@ export interface DsqlProbeProps {
    * @default 5
    */
   readonly notRunningEvaluationPeriods?: number;
+
+  /**
+   * When set, `commitLatencyAlarm` fires when the p90 commit latency of this Region stays above
+   * it (in `datapointsToAlarm` of `evaluationPeriods` minutes): the synchronous path got slower,
+   * for example because the peer or the witness Region is far or degraded.
+   * @default - no commit-latency alarm
+   */
+  readonly commitLatencyThreshold?: Duration;
 
   /**
    * Name of the table the probe writes its rows to (and keeps small).
@@ -150,6 +158,8 @@ export class DsqlProbe extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** Fires (critical) when a read right after a commit in the other Region missed the row; only with a peer. */
   public readonly consistencyViolationAlarm?: cloudwatch.Alarm;
+  /** Fires when the p90 commit latency stays above `commitLatencyThreshold`; only when it is set. */
+  public readonly commitLatencyAlarm?: cloudwatch.Alarm;
   /** Fires when a cluster the probe connects to was unreachable in N of the last M minutes. */
   public readonly unreachableAlarm: cloudwatch.Alarm;
   /** Fires when no probe result arrived for several minutes. */
@@ -242,6 +252,21 @@ export class DsqlProbe extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
+    if (props.commitLatencyThreshold) {
+      const thresholdMs = props.commitLatencyThreshold.toMilliseconds();
+      if (thresholdMs <= 0) {
+        throw validationError('DsqlProbeCommitLatencyThreshold', `${where}: commitLatencyThreshold of ${thresholdMs} ms is not valid; use a positive duration.`, this);
+      }
+      this.commitLatencyAlarm = registerAlarm(new cloudwatch.Alarm(this, 'CommitLatency', {
+        alarmDescription: `Aurora DSQL commit latency p90 in ${this.region} (${this.databaseName}) above ${thresholdMs} ms in ${datapoints} of the last ${periods} minutes.`,
+        metric: this.metricCommitLatency(),
+        threshold: thresholdMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: periods,
+        datapointsToAlarm: datapoints,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
     const reachable = clusters.map((c) => this.metricEndpointReachable(c.region));
     this.unreachableAlarm = registerAlarm(new cloudwatch.Alarm(this, 'Unreachable', {
       alarmDescription: `An Aurora DSQL endpoint (${clusters.map((c) => c.region).join(', ')}) was unreachable from ${this.region} in ${datapoints} of the last ${periods} minutes.`,
@@ -259,7 +284,11 @@ export class DsqlProbe extends Construct {
     }));
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricEndpointReachable(this.region), notRunningPeriods,
       `The Aurora DSQL probe of ${this.region} (${this.databaseName}) published nothing for ${notRunningPeriods} minutes.`);
-    notifyTopic(props.alarmTopic, [...(this.consistencyViolationAlarm ? [this.consistencyViolationAlarm] : []), this.unreachableAlarm, this.probeNotRunningAlarm]);
+    notifyTopic(props.alarmTopic, [
+      ...(this.consistencyViolationAlarm ? [this.consistencyViolationAlarm] : []),
+      ...(this.commitLatencyAlarm ? [this.commitLatencyAlarm] : []),
+      this.unreachableAlarm, this.probeNotRunningAlarm,
+    ]);
   }
 
   /** Time of one small write transaction on this Region's cluster, in ms; p90 over one minute by default. */

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DsqlPeeredClusters, DsqlProbe, DsqlProbeProps, MultiRegionApp, MultiRegionProbes } from '../../lib';
 import { alarmsOf } from '../../lib/private/alarm-registry';
@@ -81,6 +81,16 @@ describe('DsqlProbe without a peer', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EndpointReachable', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold' });
     expect(() => p.metricReadAfterWriteViolation('us-east-2', 'us-east-1')).toThrow(/it has no peer/);
   });
+});
+
+test('an optional commit-latency alarm on the p90, registered', () => {
+  const { stack, probe: p, template } = probe({ commitLatencyThreshold: Duration.millis(250) });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'CommitLatency', ExtendedStatistic: 'p90', Threshold: 250, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2,
+    Dimensions: [{ Name: 'Database', Value: 'dsql' }, { Name: 'Region', Value: 'us-east-1' }],
+  });
+  expect(alarmsOf(stack)).toContain(p.commitLatencyAlarm);
+  expect(probe().probe.commitLatencyAlarm).toBeUndefined();
 });
 
 describe('DsqlProbe validation', () => {
