@@ -2,7 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
+  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
   MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
@@ -37,7 +37,8 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     });
   });
 
-  // Probes: each Region's deep health (its endpoint and its DSQL cluster) and the lag both ways.
+  // Probes: each Region's deep health (its endpoint and its DSQL cluster), and for the DSQL pair
+  // (synchronous, so no lag alarms) commit latency per Region and read-after-write both ways.
   const probes = new MultiRegionProbes(topology, 'Probes', {
     topology,
     healthTargets: topology.activeRegions.map((region, i) => ({
@@ -45,7 +46,7 @@ export function buildDefaultApp(app: App): MultiRegionApp {
       targets: [{ name: 'api', url: endpoints[i].regionalHealthUrl }],
       dsqlClusterArn: dsql.clusterArn(region),
     })),
-    lagDatabases: LagProbeDatabase.dsqlPeers(dsql),
+    dsqlPairs: [dsql],
   });
 
   // Routing: latency records and an accelerator. A Region leaves DNS when its endpoint check
@@ -63,7 +64,12 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     regions: routedRegions,
   });
   const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
-  probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
+  // The health checks live in the global stack, like the dashboard: no cross-stack reference.
+  probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => ({
+    region,
+    healthCheckId: dns.healthCheck(region).healthCheckId,
+    endpointHealthCheckId: dns.endpointHealthCheck(region).healthCheckId,
+  })));
 
   // Game day: a Region evacuation drill in the witness Region (which no drill takes out).
   const gameDay = new Stack(app, 'GameDay', {

@@ -84,18 +84,20 @@ describe('the default app', () => {
       const template = Template.fromStack(topology.regionalStack(region));
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }] });
     }
-    // Both lag probes live in us-east-1, the stack that already references us-east-2's cluster
-    // (for the peering), so the two regional stacks never depend on each other.
+    // The DSQL pair is synchronous: no lag probe, no lag alarm. A DSQL probe in each Region times
+    // commits there; the one in us-east-1, the stack that already references us-east-2's cluster
+    // (for the peering), also checks read-after-write both ways, so the regional stacks never
+    // depend on each other.
     const east1 = Template.fromStack(topology.regionalStack('us-east-1'));
     const east2 = Template.fromStack(topology.regionalStack('us-east-2'));
-    east1.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 3);
-    east2.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 1);
-    for (const [writer, reader] of [['us-east-1', 'us-east-2'], ['us-east-2', 'us-east-1']]) {
-      east1.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ReplicationLag', Threshold: 5000,
-        Dimensions: [{ Name: 'ReaderRegion', Value: reader }, { Name: 'WriterRegion', Value: writer }],
-      });
-    }
+    east1.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 2);
+    east2.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 2);
+    for (const t of [east1, east2]) expect(JSON.stringify(t.toJSON())).not.toContain('ReplicationLag');
+    east1.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('^CRITICAL: a read right after a commit missed the row'),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([ab, ba])' })]),
+    });
+    east2.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('^CRITICAL') }, 0);
     expect(topology.regionalStack('us-east-2').dependencies.map((s) => s.stackName)).not.toContain('multi-region-us-east-1');
     Template.fromStack(topology.globalStack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });

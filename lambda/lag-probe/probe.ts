@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CloudWatchClient, MetricDatum, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import { Client, ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { describeError, publishMetrics, PublishResult, sleep } from '../shared/metrics';
+import { ConnectionConfigProvider, HeartbeatConnection, HeartbeatEndpoint, postgresHeartbeatEndpoint } from './heartbeat';
+
+export type { ConnectionConfigProvider, Heartbeat, HeartbeatConnection, HeartbeatEndpoint } from './heartbeat';
+export { isConnectionError, postgresHeartbeatEndpoint, withOccRetry } from './heartbeat';
 
 /** Configuration of one lag measurement (the Lambda reads it from its environment). */
 export interface LagProbeConfig {
@@ -23,13 +27,13 @@ export interface LagProbeConfig {
   readonly retentionSeconds?: number;
 }
 
-/** Produces a fresh pg client configuration (DSQL: a new IAM token each time). */
-export type ConnectionConfigProvider = () => Promise<ClientConfig>;
-
-/** The two endpoints, as functions so that tokens are minted per connection. */
+/**
+ * The two endpoints: PostgreSQL connection providers (functions, so that tokens are minted per
+ * connection) or any `HeartbeatEndpoint`.
+ */
 export interface LagProbeEndpoints {
-  readonly writer: ConnectionConfigProvider;
-  readonly reader: ConnectionConfigProvider;
+  readonly writer: ConnectionConfigProvider | HeartbeatEndpoint;
+  readonly reader: ConnectionConfigProvider | HeartbeatEndpoint;
 }
 
 /** The outcome of one measurement; unreachable databases are results, never exceptions. */
@@ -62,80 +66,58 @@ export const LAG_METRICS = {
   readerReachable: 'ReaderReachable',
 } as const;
 
-/** Identifiers are interpolated into SQL, so only plain lower-case names are accepted. */
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /**
- * SQLSTATEs after which the whole transaction may simply be retried: PostgreSQL's
- * serialization failure, and Aurora DSQL's optimistic-concurrency conflicts (OC000 data,
- * OC001 schema).
- */
-const RETRYABLE_SQLSTATES = new Set(['40001', 'OC000', 'OC001']);
-/** The relation does not exist (yet) on the reader: the DDL has not replicated. */
-const UNDEFINED_TABLE = '42P01';
-
-/** Tables created by this container already, keyed by connection target and table. */
-const createdTables = new Set<string>();
-
-/**
- * Write-then-observe: writes a unique heartbeat row through the writer, then polls the
- * reader until it is visible. Never throws.
+ * Write-then-observe: writes a unique heartbeat through the writer, then polls the reader
+ * until it is visible. Never throws. Each side is a PostgreSQL connection provider or any
+ * `HeartbeatEndpoint` (the way in for other kinds of store).
  */
 export async function measureLag(config: LagProbeConfig, endpoints: LagProbeEndpoints): Promise<LagMeasurement> {
   const table = config.table ?? 'multi_region_heartbeat';
-  if (!IDENTIFIER.test(table)) throw new Error(`table '${table}' is not a plain lower-case SQL identifier.`);
   const pollMs = config.pollIntervalMs ?? 50;
   const connectTimeoutMs = config.connectTimeoutMs ?? 5000;
   const base = { writerRegion: config.writerRegion, readerRegion: config.readerRegion };
+  const endpointOf = (e: ConnectionConfigProvider | HeartbeatEndpoint) => (typeof e === 'function' ? postgresHeartbeatEndpoint(e, table) : e);
+  const writerEndpoint = endpointOf(endpoints.writer);
+  const readerEndpoint = endpointOf(endpoints.reader);
 
   // Both connections are opened before the write, so connection set-up never counts as lag.
-  const [writer, reader] = await Promise.all([
-    connect(endpoints.writer, connectTimeoutMs),
-    connect(endpoints.reader, connectTimeoutMs),
-  ]);
+  const [writer, reader] = await Promise.all([openSide(writerEndpoint, connectTimeoutMs), openSide(readerEndpoint, connectTimeoutMs)]);
   const errors: string[] = [];
   if (writer.error) errors.push(`writer unreachable: ${writer.error}`);
   if (reader.error) errors.push(`reader unreachable: ${reader.error}`);
-  let writerReachable = writer.client !== undefined;
-  let readerReachable = reader.client !== undefined;
+  let writerReachable = writer.conn !== undefined;
+  let readerReachable = reader.conn !== undefined;
   let writeRetries = 0;
   let token: string | undefined;
   let committedAt: number | undefined;
 
   try {
-    if (writer.client) {
+    if (writer.conn) {
       try {
-        await ensureTable(writer.client, table, writer.key);
+        await writer.conn.prepare();
         token = randomUUID();
-        const t = token;
-        writeRetries = await withOccRetry(() => writer.client!.query(
-          `INSERT INTO ${table} (token, writer_region, written_at) VALUES ($1, $2, $3)`,
-          [t, config.writerRegion, new Date()],
-        ));
+        writeRetries = await writer.conn.write({ token, writerRegion: config.writerRegion, writtenAt: new Date() });
         committedAt = performance.now();
       } catch (err) {
-        writerReachable = isConnectionError(err) ? false : writerReachable;
+        writerReachable = writer.conn.isUnreachable(err) ? false : writerReachable;
         errors.push(`write failed: ${describeError(err)}`);
         token = undefined;
       }
     }
 
-    if (reader.client && token !== undefined && committedAt !== undefined) {
+    if (reader.conn && token !== undefined && committedAt !== undefined) {
       const deadline = committedAt + config.visibilityTimeoutMs;
       let visibleAt: number | undefined;
       while (visibleAt === undefined && performance.now() < deadline) {
         try {
-          const res = await reader.client.query(`SELECT 1 FROM ${table} WHERE token = $1`, [token]);
-          if (res.rowCount && res.rowCount > 0) {
+          if (await reader.conn.isVisible(token)) {
             visibleAt = performance.now();
             break;
           }
         } catch (err) {
-          if ((err as { code?: string }).code !== UNDEFINED_TABLE) {
-            readerReachable = false;
-            errors.push(`reader failed: ${describeError(err)}`);
-            break;
-          }
+          readerReachable = false;
+          errors.push(`reader failed: ${describeError(err)}`);
+          break;
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - performance.now())));
       }
@@ -146,10 +128,18 @@ export async function measureLag(config: LagProbeConfig, endpoints: LagProbeEndp
     }
     return { ...base, writerReachable, readerReachable, visible: false, token, writeRetries, error: errors.join('; ') || undefined };
   } finally {
-    if (writer.client && writerReachable) {
-      await pruneHeartbeats(writer.client, table, config.writerRegion, config.retentionSeconds ?? 600).catch(() => undefined);
+    if (writer.conn && writerReachable) {
+      await writer.conn.prune(config.writerRegion, new Date(Date.now() - (config.retentionSeconds ?? 600) * 1000)).catch(() => undefined);
     }
-    await Promise.all([writer.client?.end().catch(() => undefined), reader.client?.end().catch(() => undefined)]);
+    await Promise.all([writer.conn?.close().catch(() => undefined), reader.conn?.close().catch(() => undefined)]);
+  }
+}
+
+async function openSide(endpoint: HeartbeatEndpoint, timeoutMs: number): Promise<{ conn?: HeartbeatConnection; error?: string }> {
+  try {
+    return { conn: await endpoint.open(timeoutMs) };
+  } catch (err) {
+    return { error: describeError(err) };
   }
 }
 
@@ -176,21 +166,8 @@ export async function runLagProbe(config: LagProbeConfig, endpoints: LagProbeEnd
   return { ...measurement, metrics };
 }
 
-/** Runs `fn`, retrying on optimistic-concurrency and serialization errors; returns the retry count. */
-export async function withOccRetry(fn: () => Promise<unknown>, attempts = 5): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await fn();
-      return attempt;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt + 1 >= attempts || !code || !RETRYABLE_SQLSTATES.has(code)) throw err;
-      await sleep(20 * 2 ** attempt + Math.random() * 20);
-    }
-  }
-}
-
-async function connect(provider: ConnectionConfigProvider, timeoutMs: number): Promise<{ client?: Client; key: string; error?: string }> {
+/** Opens one pg connection with connect, statement and query timeouts; a failure is returned, never thrown. */
+export async function connect(provider: ConnectionConfigProvider, timeoutMs: number): Promise<{ client?: Client; key: string; error?: string }> {
   let key = '';
   try {
     const cfg = await provider();
@@ -204,28 +181,4 @@ async function connect(provider: ConnectionConfigProvider, timeoutMs: number): P
   } catch (err) {
     return { key, error: describeError(err) };
   }
-}
-
-/** Creates the heartbeat table once per container; the DDL runs alone in its own transaction (DSQL does not mix DDL and DML). */
-async function ensureTable(client: Client, table: string, key: string): Promise<void> {
-  const cacheKey = `${key}|${table}`;
-  if (createdTables.has(cacheKey)) return;
-  await withOccRetry(() => client.query(
-    `CREATE TABLE IF NOT EXISTS ${table} (token varchar(36) PRIMARY KEY, writer_region varchar(32) NOT NULL, written_at timestamptz NOT NULL)`,
-  ));
-  createdTables.add(cacheKey);
-}
-
-/** Keeps the table small: deletes this writer's rows past the retention, in a transaction of its own. */
-async function pruneHeartbeats(client: Client, table: string, writerRegion: string, retentionSeconds: number): Promise<void> {
-  await withOccRetry(() => client.query(
-    `DELETE FROM ${table} WHERE writer_region = $1 AND written_at < $2`,
-    [writerRegion, new Date(Date.now() - retentionSeconds * 1000)],
-  ));
-}
-
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  // Class 08 is "connection exception"; node socket errors have E* codes; 57P0x is shutdown.
-  return !code || code.startsWith('08') || code.startsWith('E') || code.startsWith('57P');
 }

@@ -51,36 +51,39 @@ export function batchMetricData(data: MetricDatum[]): MetricDatum[][] {
 }
 
 /**
- * Publishes every datum in as few PutMetricData calls as allowed. A failing call is retried
- * with backoff, then logged; it never throws, so a probe run always returns its summary.
+ * Publishes every datum in as few PutMetricData calls as allowed, sent concurrently. A failing
+ * call is retried with backoff, then logged; it never throws, so a probe run always returns its summary.
  */
 export async function publishMetrics(cloudwatch: CloudWatchClient, namespace: string, data: MetricDatum[], options: PublishOptions = {}): Promise<PublishResult> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 200;
   const log = options.log ?? ((m: string) => console.error(m));
-  let calls = 0;
-  let published = 0;
-  let failed = 0;
-  const errors: string[] = [];
-  for (const batch of batchMetricData(data)) {
+  // Batches go out together: a run over 1000 data points waits for one round trip, not one per batch.
+  const outcomes = await Promise.all(batchMetricData(data).map(async (batch) => {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: batch }));
-        calls++;
-        published += batch.length;
-        lastError = undefined;
-        break;
+        return { size: batch.length };
       } catch (err) {
         lastError = err;
         if (attempt < attempts) await sleep(backoffMs * 2 ** (attempt - 1));
       }
     }
-    if (lastError !== undefined) {
-      failed += batch.length;
-      const message = `PutMetricData of ${batch.length} data point(s) to namespace '${namespace}' failed after ${attempts} attempt(s): ${describeError(lastError)}`;
-      errors.push(message);
-      log(message);
+    return { size: batch.length, error: `PutMetricData of ${batch.length} data point(s) to namespace '${namespace}' failed after ${attempts} attempt(s): ${describeError(lastError)}` };
+  }));
+  let calls = 0;
+  let published = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  for (const o of outcomes) {
+    if (o.error === undefined) {
+      calls++;
+      published += o.size;
+    } else {
+      failed += o.size;
+      errors.push(o.error);
+      log(o.error);
     }
   }
   return { calls, published, failed, errors };

@@ -6,9 +6,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { registerAlarm } from '../private/alarm-registry';
+import { validationError } from '../private/errors';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
+import { bundleWithConfig, MAX_CONFIG_IN_ENVIRONMENT } from './private/config-asset';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -45,14 +48,6 @@ export interface HealthProbeProps {
    * @default - no cluster check
    */
   readonly dsqlClusterArn?: string;
-
-  /**
-   * Route 53 health checks whose checkers' view of this Region the probe publishes as
-   * `Route53CheckersHealthyPercent`, next to its own view. They never count towards
-   * `RegionHealthy`, which may itself feed a Route 53 health check.
-   * @default - none
-   */
-  readonly route53HealthCheckIds?: string[];
 
   /**
    * Key of the probe's log group; with a `RegionalKey`, the key of the probe's own Region.
@@ -98,7 +93,10 @@ export interface HealthProbeProps {
  * the Region as a whole; with alarms for an unhealthy Region and for a probe that stopped.
  *
  * `regionUnhealthyAlarm` is meant to back a Route 53 health check of type
- * CLOUDWATCH_METRIC, so DNS fails over on what the probe sees.
+ * CLOUDWATCH_METRIC, so DNS fails over on what the probe sees. The probe never asks Route 53
+ * for a health check's status (`GetHealthCheckStatus` is a development aid, not for production
+ * query rates, and cannot read calculated checks): the checkers' view is the `AWS/Route53`
+ * metrics in us-east-1, on the `ProbesDashboard`.
  */
 export class HealthProbe extends Construct {
   /** The Region probed (the Region of the probe's stack). */
@@ -107,10 +105,18 @@ export class HealthProbe extends Construct {
   public readonly namespace: string;
   /** The names of the targets, in the order given. */
   public readonly targetNames: string[];
-  /** The Route 53 health checks whose checkers' view is published. */
-  public readonly route53HealthCheckIds: string[];
+  /** Probes per one-minute run (the alarm path's detection resolution). */
+  public readonly probesPerRun: number;
+  /** The per-target timeout. */
+  public readonly targetTimeout: Duration;
+  /** One-minute periods the Region-unhealthy alarm looks at. */
+  public readonly unhealthyEvaluationPeriods: number;
+  /** Unhealthy periods among them that fire the Region-unhealthy alarm. */
+  public readonly unhealthyDatapointsToAlarm: number;
   /** The probe function. */
   public readonly function: lambda.IFunction;
+  /** The probe function, under a name jsii's target languages accept (`function` is reserved in them). */
+  public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires when the Region is unhealthy in N of the last M minutes. */
@@ -133,13 +139,11 @@ export class HealthProbe extends Construct {
     validateNOfM(datapoints, periods, `HealthProbe '${id}' unhealthy alarm`);
     const notRunningPeriods = props.notRunningEvaluationPeriods ?? 5;
     validateNOfM(notRunningPeriods, notRunningPeriods, `HealthProbe '${id}' not-running alarm`);
-    this.route53HealthCheckIds = [...(props.route53HealthCheckIds ?? [])];
-    this.route53HealthCheckIds.forEach((hc) => {
-      if (!Token.isUnresolved(hc) && !/^[0-9a-f-]{1,64}$/.test(hc)) {
-        throw new Error(`HealthProbe '${id}': Route 53 health check id '${hc}' is not valid; expected an id like 'abcdef12-3456-7890-abcd-ef1234567890'.`);
-      }
-    });
     this.targetNames = props.targets.map((t) => t.name);
+    this.probesPerRun = probesPerRun;
+    this.targetTimeout = timeout;
+    this.unhealthyEvaluationPeriods = periods;
+    this.unhealthyDatapointsToAlarm = datapoints;
 
     const dsqlClusterIdentifier = props.dsqlClusterArn
       ? Arn.split(props.dsqlClusterArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName
@@ -150,13 +154,26 @@ export class HealthProbe extends Construct {
       timeoutMs: timeout.toMilliseconds(),
       targets: props.targets.map((t) => ({ name: t.name, url: t.url, expectedStatus: t.expectedStatus ?? 200, bodyContains: t.bodyContains })),
       dsqlClusterIdentifier,
-      route53HealthCheckIds: this.route53HealthCheckIds.length > 0 ? this.route53HealthCheckIds : undefined,
     };
+    // Lambda allows 4 KB of environment variables in all: a long list of literal targets (hundreds)
+    // ships as a file beside the bundle. Deploy-time values (tokens) cannot be written to a file at
+    // synth, so targets holding them must fit the environment.
+    const estimate = JSON.stringify(config).length;
+    const targetsInFile = estimate > MAX_CONFIG_IN_ENVIRONMENT && !Token.isUnresolved(JSON.stringify(config.targets));
+    if (estimate > MAX_CONFIG_IN_ENVIRONMENT && !targetsInFile) {
+      throw validationError('HealthProbeConfigTooLarge', `HealthProbe '${id}': the configuration of ${props.targets.length} targets is about ${estimate} characters and holds deploy-time values (tokens), `
+        + `so it must fit Lambda's 4 KB of environment variables (at most ${MAX_CONFIG_IN_ENVIRONMENT}); use literal URLs (any number of targets) or split the targets over several HealthProbes.`, this);
+    }
+    const code = targetsInFile ? bundleWithConfig('health-probe', 'health-probe-targets.json', JSON.stringify(config.targets)) : undefined;
+    const configEnvironment: Record<string, string> = targetsInFile
+      ? { HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString({ ...config, targets: [] }), HEALTH_PROBE_TARGETS_FILE: 'health-probe-targets.json' }
+      : { HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString(config) };
     const probe = createProbeFunction(this, {
       handlerDir: 'health-probe',
+      code,
       description: `Health probe of ${this.region}`,
       environment: {
-        HEALTH_PROBE_CONFIG: Stack.of(this).toJsonString(config),
+        ...configEnvironment,
         PROBES_PER_RUN: String(probesPerRun),
       },
       namespace: this.namespace,
@@ -166,20 +183,17 @@ export class HealthProbe extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.function = probe.fn;
+    this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;
 
     if (props.dsqlClusterArn) {
       probe.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dsql:GetCluster'], resources: [props.dsqlClusterArn] }));
     }
-    if (this.route53HealthCheckIds.length > 0) {
-      probe.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['route53:GetHealthCheckStatus'],
-        resources: this.route53HealthCheckIds.map((hc) => `arn:${Stack.of(this).partition}:route53:::healthcheck/${hc}`),
-      }));
-    }
 
     this.regionUnhealthyAlarm = new cloudwatch.Alarm(this, 'RegionUnhealthy', {
-      alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.join(', ')}).`,
+      // CloudFormation caps an alarm description at 1024 characters: name the first targets only.
+      alarmDescription: `${this.region} is unhealthy: a probe failed in ${datapoints} of the last ${periods} minutes (targets: ${this.targetNames.slice(0, 10).join(', ')}`
+        + `${this.targetNames.length > 10 ? ` and ${this.targetNames.length - 10} more` : ''}).`,
       metric: this.metricRegionHealthy(),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -188,6 +202,7 @@ export class HealthProbe extends Construct {
       // A silent probe is the not-running alarm's business; it must not fail the Region over.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    registerAlarm(this.regionUnhealthyAlarm);
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricRegionHealthy(), notRunningPeriods,
       `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`);
     notifyTopic(props.alarmTopic, [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]);
@@ -206,11 +221,6 @@ export class HealthProbe extends Construct {
   /** Time to the target's full response, in ms; p90 over one minute by default. */
   public metricLatency(targetName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('Latency', { Region: this.region, Target: this.knownTarget(targetName) }, { statistic: cloudwatch.Stats.percentile(90), ...props });
-  }
-
-  /** Share of Route 53 checkers reporting the health check healthy, 0 to 100. */
-  public metricRoute53CheckersHealthyPercent(healthCheckId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Route53CheckersHealthyPercent', { Region: this.region, Target: healthCheckId }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
   private metric(metricName: string, dimensionsMap: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {

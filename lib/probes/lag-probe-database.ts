@@ -2,38 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
-import { DsqlPeeredClusters } from '../data/dsql-peered-clusters';
 import { assertKnownRegion } from '../topology/regions';
-
-/**
- * Options of `LagProbeDatabase.dsql()`: two peered Aurora DSQL clusters, one per Region.
- */
-export interface DsqlLagProbeDatabaseOptions {
-  /** Endpoint host name of the cluster written to, for example `<id>.dsql.us-east-1.on.aws`. */
-  readonly writerEndpoint: string;
-  /** ARN of the cluster written to. */
-  readonly writerClusterArn: string;
-  /** Region of the cluster written to. */
-  readonly writerRegion: string;
-  /** Endpoint host name of the peer cluster read from. */
-  readonly readerEndpoint: string;
-  /** ARN of the peer cluster read from. */
-  readonly readerClusterArn: string;
-  /** Region of the peer cluster read from. */
-  readonly readerRegion: string;
-  /**
-   * Database role the probe connects as. `admin` needs `dsql:DbConnectAdmin`; any other role
-   * (created with `CREATE ROLE ... WITH LOGIN` and mapped with `AWS IAM GRANT`) needs only
-   * `dsql:DbConnect`, the least privilege, and the right to create the heartbeat table.
-   * @default 'admin'
-   */
-  readonly databaseUser?: string;
-  /**
-   * The Region whose stack holds the probe: the writer's or the reader's.
-   * @default - the writer's Region
-   */
-  readonly probeRegion?: string;
-}
 
 /**
  * Options of `LagProbeDatabase.postgres()`: a PostgreSQL primary and a replica (Aurora
@@ -66,47 +35,17 @@ export interface PostgresLagProbeDatabaseOptions {
 
 
 /**
- * The pair of endpoints a `ReplicationLagProbe` writes to and reads from.
+ * The pair of endpoints a `ReplicationLagProbe` writes to and reads from: an asynchronously
+ * replicated database, whose replica trails its writer by a lag worth measuring.
+ *
+ * Peered Aurora DSQL clusters are not one: they replicate synchronously and are strongly
+ * consistent at both endpoints, so a lag would only time a read round trip and its 1 s / 5 s
+ * alarms could never fire; probe them with `DsqlProbe` (commit latency, read-after-write).
+ *
+ * New kinds of asynchronous store come in as a static factory here, an endpoint kind in
+ * `lambda/lag-probe/endpoint-spec.ts` and its connection in `lambda/lag-probe/endpoints.ts`.
  */
 export class LagProbeDatabase {
-  /** Two peered Aurora DSQL clusters; IAM tokens over TLS. */
-  public static dsql(options: DsqlLagProbeDatabaseOptions): LagProbeDatabase {
-    assertKnownRegion(options.writerRegion, 'LagProbeDatabase.dsql writerRegion');
-    assertKnownRegion(options.readerRegion, 'LagProbeDatabase.dsql readerRegion');
-    assertDistinct(options.writerRegion, options.readerRegion);
-    for (const [what, arn] of [['writerClusterArn', options.writerClusterArn], ['readerClusterArn', options.readerClusterArn]]) {
-      if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:dsql:[a-z0-9-]+:\d{12}:cluster\/[a-z0-9]+$/.test(arn)) {
-        throw new Error(`LagProbeDatabase.dsql: ${what} '${arn}' is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<id>.`);
-      }
-    }
-    const user = options.databaseUser ?? 'admin';
-    const action = user === 'admin' ? 'dsql:DbConnectAdmin' : 'dsql:DbConnect';
-    return new LagProbeDatabase(
-      options.writerRegion,
-      options.readerRegion,
-      probeRegionOf(options),
-      { kind: 'dsql', host: options.writerEndpoint, region: options.writerRegion, user },
-      { kind: 'dsql', host: options.readerEndpoint, region: options.readerRegion, user },
-      (grantee) => iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [options.writerClusterArn, options.readerClusterArn] }),
-    );
-  }
-
-  /**
-   * Both directions of a `DsqlPeeredClusters` pair. Both probes live in the Region of the
-   * peering resource, whose stack already references the other Region's cluster, so the two
-   * regional stacks do not come to depend on each other.
-   */
-  public static dsqlPeers(clusters: DsqlPeeredClusters, databaseUser?: string): LagProbeDatabase[] {
-    const [home, other] = clusters.peerRegions;
-    const pair = (writer: string, reader: string) => LagProbeDatabase.dsql({
-      writerRegion: writer, writerEndpoint: clusters.endpoint(writer), writerClusterArn: clusters.clusterArn(writer),
-      readerRegion: reader, readerEndpoint: clusters.endpoint(reader), readerClusterArn: clusters.clusterArn(reader),
-      databaseUser,
-      probeRegion: home,
-    });
-    return [pair(home, other), pair(other, home)];
-  }
-
   /** A PostgreSQL primary and replica, by connection string. */
   public static postgres(options: PostgresLagProbeDatabaseOptions): LagProbeDatabase {
     assertKnownRegion(options.writerRegion, 'LagProbeDatabase.postgres writerRegion');
@@ -156,10 +95,4 @@ function probeRegionOf(options: { writerRegion: string; readerRegion: string; pr
     throw new Error(`LagProbeDatabase: probeRegion '${region}' is neither the writer's (${options.writerRegion}) nor the reader's (${options.readerRegion}) Region; the probe must run in one of them.`);
   }
   return region;
-}
-
-function assertDistinct(writer: string, reader: string): void {
-  if (writer === reader) {
-    throw new Error(`LagProbeDatabase: writerRegion and readerRegion are both '${writer}'; cross-Region lag needs two different Regions.`);
-  }
 }

@@ -2,13 +2,16 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DsqlPeeredClusters } from '../data/dsql-peered-clusters';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
+import { DsqlProbe } from './dsql-probe';
 import { HealthProbe } from './health-probe';
 import { HealthTarget } from './health-target';
 import { LagProbeDatabase } from './lag-probe-database';
 import { ProbeAlarmTopic } from './probe-alarm-topic';
 import { ProbesDashboard } from './probes-dashboard';
 import { ReplicationLagProbe } from './replication-lag-probe';
+import { Route53HealthCheckReference } from './route53-health-check-reference';
 
 /**
  * What the health probe of one Region checks.
@@ -23,11 +26,6 @@ export interface RegionHealthTargets {
    * @default - no cluster check
    */
   readonly dsqlClusterArn?: string;
-  /**
-   * Route 53 health checks of this Region whose checkers' view the probe publishes.
-   * @default - none
-   */
-  readonly route53HealthCheckIds?: string[];
 }
 
 /**
@@ -39,10 +37,19 @@ export interface MultiRegionProbesProps {
   /** Health-probe targets, one entry per probed Region. */
   readonly healthTargets: RegionHealthTargets[];
   /**
-   * Region pairs whose replication lag is measured; each probe lives in the pair's `probeRegion`.
+   * Asynchronously replicated Region pairs whose replication lag is measured; each probe lives
+   * in the pair's `probeRegion`. Not for peered Aurora DSQL clusters (synchronous): use `dsqlPairs`.
    * @default - no lag probes
    */
   readonly lagDatabases?: LagProbeDatabase[];
+  /**
+   * Peered Aurora DSQL cluster pairs: each gets a `DsqlProbe` in both Regions (commit latency
+   * and reachability), and the one in the Region of the peering resource, whose stack already
+   * references the other cluster, also checks read-after-write both ways. No lag alarms: the
+   * replication is synchronous.
+   * @default - no DSQL probes
+   */
+  readonly dsqlPairs?: DsqlPeeredClusters[];
   /**
    * CloudWatch namespace of every probe's metrics.
    * @default 'MultiRegion/Probes'
@@ -70,23 +77,27 @@ export interface MultiRegionProbesProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Route 53 health checks to show on the dashboard (for example those routing creates from
-   * the Region-unhealthy alarms).
+   * Route 53 health checks to show on the dashboard (`AWS/Route53` metrics in us-east-1). They
+   * must be in the global stack, like the dashboard; when they are made after the probes (as
+   * `DnsRouting` is, from the probes' alarms), add them with `dashboard.addRoute53HealthChecks()`.
    * @default - none
    */
-  readonly dashboardRoute53HealthCheckIds?: string[];
+  readonly route53HealthChecks?: Route53HealthCheckReference[];
 }
 
 /**
- * Both probes for every Region of a `MultiRegionApp`: a `HealthProbe` in each Region with
- * targets, a `ReplicationLagProbe` per database pair, log groups and topics under each
- * Region's own key, and one `ProbesDashboard` in the us-east-1 global stack.
+ * The probes for every Region of a topology: a `HealthProbe` in each Region with targets, a
+ * `ReplicationLagProbe` per asynchronous database pair, `DsqlProbe`s per peered Aurora DSQL
+ * pair, log groups and topics under each Region's own key, and one `ProbesDashboard` in the
+ * us-east-1 global stack.
  */
 export class MultiRegionProbes extends Construct {
   /** The health probes, by Region. */
   private readonly healthProbes = new Map<string, HealthProbe>();
   /** The lag probes, in the order of `lagDatabases`. */
   public readonly lagProbes: ReplicationLagProbe[] = [];
+  /** The DSQL probes, two per pair in the order of `dsqlPairs`: the one with the peer first. */
+  public readonly dsqlProbes: DsqlProbe[] = [];
   /** The alarm topics, by Region (empty when `alarmTopics` is false). */
   private readonly topics = new Map<string, ProbeAlarmTopic>();
   /** The dashboard. */
@@ -113,6 +124,14 @@ export class MultiRegionProbes extends Construct {
       }
     }
 
+    for (const pair of props.dsqlPairs ?? []) {
+      for (const region of pair.peerRegions) {
+        if (!topology.activeRegions.includes(region)) {
+          throw new Error(`MultiRegionProbes '${id}': DSQL pair ${pair.node.path} has a cluster in '${region}', which is not an active Region; active Regions: ${topology.activeRegions.join(', ')}.`);
+        }
+      }
+    }
+
     const topicOf = (region: string) => {
       if (props.alarmTopics === false) return undefined;
       let topic = this.topics.get(region);
@@ -130,7 +149,6 @@ export class MultiRegionProbes extends Construct {
       this.healthProbes.set(entry.region, new HealthProbe(topology.regionalStack(entry.region), `${id}HealthProbe`, {
         targets: entry.targets,
         dsqlClusterArn: entry.dsqlClusterArn,
-        route53HealthCheckIds: entry.route53HealthCheckIds,
         namespace: props.namespace,
         timeout: props.healthTimeout,
         probesPerRun: props.probesPerRun,
@@ -150,11 +168,24 @@ export class MultiRegionProbes extends Construct {
       }));
     }
 
+    for (const pair of props.dsqlPairs ?? []) {
+      const [home, other] = pair.peerRegions;
+      const cluster = (region: string) => ({ region, endpoint: pair.endpoint(region), clusterArn: pair.clusterArn(region) });
+      const common = { databaseName: pair.node.id, namespace: props.namespace, probesPerRun: props.probesPerRun, logRetention: props.logRetention };
+      this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(home), `${id}DsqlProbe-${pair.node.id}`, {
+        ...common, cluster: cluster(home), peer: cluster(other), encryptionKey: topology.regionalKey(home), alarmTopic: topicOf(home),
+      }));
+      this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(other), `${id}DsqlProbe-${pair.node.id}`, {
+        ...common, cluster: cluster(other), encryptionKey: topology.regionalKey(other), alarmTopic: topicOf(other),
+      }));
+    }
+
     this.dashboard = new ProbesDashboard(topology.globalStack, `${id}Dashboard`, {
       dashboardName: `${topology.stackNamePrefix}-probes`,
       healthProbes: [...this.healthProbes.values()],
       lagProbes: this.lagProbes,
-      route53HealthCheckIds: props.dashboardRoute53HealthCheckIds,
+      dsqlProbes: this.dsqlProbes,
+      route53HealthChecks: props.route53HealthChecks,
     });
   }
 

@@ -1,8 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
+import { DsqlProbe } from './dsql-probe';
 import { HealthProbe } from './health-probe';
 import { ReplicationLagProbe } from './replication-lag-probe';
+import { Route53HealthCheckReference } from './route53-health-check-reference';
 
 /**
  * Properties of a `ProbesDashboard`.
@@ -27,10 +30,19 @@ export interface ProbesDashboardProps {
   readonly lagProbes?: ReplicationLagProbe[];
 
   /**
-   * Route 53 health checks whose status (AWS/Route53 HealthCheckStatus, us-east-1) to show.
+   * Aurora DSQL probes to show, one row each: commit latency, reachability and, for the probe
+   * with a peer, read-after-write violations.
+   * @default - none; add with `addDsqlProbe()`
+   */
+  readonly dsqlProbes?: DsqlProbe[];
+
+  /**
+   * Route 53 health checks to show: `HealthCheckStatus` and `HealthCheckPercentageHealthy`
+   * from the `AWS/Route53` metrics in us-east-1. Only from the dashboard's own stack (the
+   * global stack, where `DnsRouting` keeps them).
    * @default - none; add with `addRoute53HealthChecks()`
    */
-  readonly route53HealthCheckIds?: string[];
+  readonly route53HealthChecks?: Route53HealthCheckReference[];
 }
 
 /**
@@ -50,7 +62,8 @@ export class ProbesDashboard extends Construct {
     });
     (props.healthProbes ?? []).forEach((p) => this.addHealthProbe(p));
     (props.lagProbes ?? []).forEach((p) => this.addLagProbe(p));
-    if (props.route53HealthCheckIds?.length) this.addRoute53HealthChecks(props.route53HealthCheckIds);
+    (props.dsqlProbes ?? []).forEach((p) => this.addDsqlProbe(p));
+    if (props.route53HealthChecks?.length) this.addRoute53HealthChecks(props.route53HealthChecks);
   }
 
   /** Adds a row for a Region's health probe: Region health, per-target health and latency. */
@@ -69,14 +82,6 @@ export class ProbesDashboard extends Construct {
         width: 8,
       }),
     ];
-    if (probe.route53HealthCheckIds.length > 0) {
-      widgets.push(new cloudwatch.GraphWidget({
-        title: `${probe.region}: Route 53 checkers reporting healthy (%)`,
-        left: probe.route53HealthCheckIds.map((hc) => probe.metricRoute53CheckersHealthyPercent(hc, { label: hc })),
-        leftYAxis: { min: 0, max: 100 },
-        width: 8,
-      }));
-    }
     this.dashboard.addWidgets(...widgets);
   }
 
@@ -102,21 +107,75 @@ export class ProbesDashboard extends Construct {
     );
   }
 
-  /** Adds a graph of Route 53's own status of the given health checks (1 = healthy). */
-  public addRoute53HealthChecks(healthCheckIds: string[]): void {
-    this.dashboard.addWidgets(new cloudwatch.GraphWidget({
-      title: 'Route 53 health checks (1 = healthy)',
-      left: healthCheckIds.map((id) => new cloudwatch.Metric({
-        namespace: 'AWS/Route53',
-        metricName: 'HealthCheckStatus',
-        dimensionsMap: { HealthCheckId: id },
-        statistic: cloudwatch.Stats.MINIMUM,
-        period: Duration.minutes(1),
-        region: 'us-east-1',
-        label: id,
-      })),
-      leftYAxis: { min: 0, max: 1 },
-      width: 24,
-    }));
+  /**
+   * Adds a row for an Aurora DSQL probe: commit latency in its Region (p50, p90, max), the
+   * reachability of each cluster it connects to and, with a peer, read-after-write violations
+   * both ways (any value above 0 is a broken consistency promise).
+   */
+  public addDsqlProbe(probe: DsqlProbe): void {
+    const regions = [probe.region, ...(probe.peerRegion ? [probe.peerRegion] : [])];
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: `${probe.databaseName} ${probe.region}: commit latency (ms)`,
+        left: [
+          probe.metricCommitLatency({ statistic: cloudwatch.Stats.percentile(50), label: 'p50' }),
+          probe.metricCommitLatency({ label: 'p90' }),
+          probe.metricCommitLatency({ statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+        ],
+        leftYAxis: { min: 0 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${probe.databaseName} from ${probe.region}: endpoint reachable (1 = yes)`,
+        left: regions.map((r) => probe.metricEndpointReachable(r, { label: r })),
+        leftYAxis: { min: 0, max: 1 },
+        width: 8,
+      }),
+    ];
+    if (probe.peerRegion) {
+      widgets.push(new cloudwatch.GraphWidget({
+        title: `${probe.databaseName}: read-after-write violations (must stay 0)`,
+        left: [
+          probe.metricReadAfterWriteViolation(probe.region, probe.peerRegion, { label: `${probe.region} → ${probe.peerRegion}` }),
+          probe.metricReadAfterWriteViolation(probe.peerRegion, probe.region, { label: `${probe.peerRegion} → ${probe.region}` }),
+        ],
+        leftYAxis: { min: 0, max: 1 },
+        leftAnnotations: [{ value: 1, label: 'violation (critical)', color: '#d62728', fill: cloudwatch.Shading.ABOVE }],
+        width: 8,
+      }));
+    }
+    this.dashboard.addWidgets(...widgets);
+  }
+
+  /**
+   * Adds Route 53's own view of the given health checks, from the `AWS/Route53` metrics in
+   * us-east-1: `HealthCheckStatus` (1 healthy) of each record's check and
+   * `HealthCheckPercentageHealthy` (share of checkers seeing the endpoint healthy) of each
+   * endpoint check. Alarms on `HealthCheckStatus` are `DnsRouting`'s endpoint alarms.
+   */
+  public addRoute53HealthChecks(healthChecks: Route53HealthCheckReference[]): void {
+    const metric = (metricName: string, id: string, statistic: string, label: string) => new cloudwatch.Metric({
+      namespace: 'AWS/Route53',
+      metricName,
+      dimensionsMap: { HealthCheckId: id },
+      statistic,
+      period: Duration.minutes(1),
+      region: ROUTE53_METRICS_REGION,
+      label,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Route 53 health checks: status (1 = healthy)',
+        left: healthChecks.map((hc) => metric('HealthCheckStatus', hc.healthCheckId, cloudwatch.Stats.MINIMUM, hc.region)),
+        leftYAxis: { min: 0, max: 1 },
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Route 53 checkers reporting the endpoint healthy (%)',
+        left: healthChecks.map((hc) => metric('HealthCheckPercentageHealthy', hc.endpointHealthCheckId ?? hc.healthCheckId, cloudwatch.Stats.AVERAGE, hc.region)),
+        leftYAxis: { min: 0, max: 100 },
+        width: 12,
+      }),
+    );
   }
 }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { registerAlarm } from '../private/alarm-registry';
 import { LagProbeDatabase } from './lag-probe-database';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
@@ -135,6 +136,8 @@ export class ReplicationLagProbe extends Construct {
   public readonly criticalThresholdMs: number;
   /** The probe function. */
   public readonly function: lambda.IFunction;
+  /** The probe function, under a name jsii's target languages accept (`function` is reserved in them). */
+  public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** Fires when the lag stays above the warning threshold. */
@@ -199,6 +202,7 @@ export class ReplicationLagProbe extends Construct {
       securityGroups: props.securityGroups,
     });
     this.function = probe.fn;
+    this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;
     const endpoints = props.database._bind(probe.role);
     probe.fn.addEnvironment('LAG_PROBE_CONFIG', Stack.of(this).toJsonString({
@@ -212,7 +216,7 @@ export class ReplicationLagProbe extends Construct {
     }));
     probe.fn.addEnvironment('PROBES_PER_RUN', String(probesPerRun));
 
-    const lagAlarm = (alarmId: string, level: string, thresholdMs: number) => new cloudwatch.Alarm(this, alarmId, {
+    const lagAlarm = (alarmId: string, level: string, thresholdMs: number) => registerAlarm(new cloudwatch.Alarm(this, alarmId, {
       alarmDescription: `Replication lag ${this.writerRegion} to ${this.readerRegion} above ${thresholdMs / 1000} s (${level}) in ${datapoints} of the last ${periods} minutes.`,
       metric: this.metricLag(),
       threshold: thresholdMs,
@@ -220,7 +224,7 @@ export class ReplicationLagProbe extends Construct {
       evaluationPeriods: periods,
       datapointsToAlarm: datapoints,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    }));
     this.lagWarningAlarm = lagAlarm('LagWarning', 'warning', this.warningThresholdMs);
     this.lagCriticalAlarm = lagAlarm('LagCritical', 'critical', this.criticalThresholdMs);
     this.unreachableAlarm = new cloudwatch.Alarm(this, 'Unreachable', {
@@ -237,6 +241,7 @@ export class ReplicationLagProbe extends Construct {
       datapointsToAlarm: datapoints,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    registerAlarm(this.unreachableAlarm);
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricWriterReachable(), notRunningPeriods,
       `The replication-lag probe ${this.writerRegion} to ${this.readerRegion} published nothing for ${notRunningPeriods} minutes.`);
     notifyTopic(props.alarmTopic, [this.lagWarningAlarm, this.lagCriticalAlarm, this.unreachableAlarm, this.probeNotRunningAlarm]);

@@ -3,24 +3,24 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  HealthProbe, HealthProbeProps, LagProbeDatabase, MultiRegionApp, MultiRegionProbes, ProbeAlarmTopic,
+  HealthProbe, HealthProbeProps, LagProbeDatabase, MultiRegionApp, PostgresLagProbeDatabaseOptions, MultiRegionProbes, ProbeAlarmTopic,
   ReplicationLagProbe, ReplicationLagProbeProps, RegionalKey,
 } from '../../lib';
+import { alarmsOf } from '../../lib/private/alarm-registry';
 import { TEST_ACCOUNT, newTestApp, stackIn } from '../helpers/app';
 
 const ACCOUNT = TEST_ACCOUNT;
 const WRITER_ARN = `arn:aws:dsql:us-east-1:${ACCOUNT}:cluster/abcdefghijklmnopqrstuvwxyz`;
-const READER_ARN = `arn:aws:dsql:us-east-2:${ACCOUNT}:cluster/zyxwvutsrqponmlkjihgfedcba`;
 const HC = '11111111-2222-3333-4444-555555555555';
 
 function stackOf(region = 'us-east-1', app: App = newTestApp()): Stack {
   return stackIn(app, `Stack-${region}`, region);
 }
 
-function dsqlDb(extra: Partial<Parameters<typeof LagProbeDatabase.dsql>[0]> = {}): LagProbeDatabase {
-  return LagProbeDatabase.dsql({
-    writerRegion: 'us-east-1', writerEndpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', writerClusterArn: WRITER_ARN,
-    readerRegion: 'us-east-2', readerEndpoint: 'zyxwvutsrqponmlkjihgfedcba.dsql.us-east-2.on.aws', readerClusterArn: READER_ARN,
+function pgDb(extra: Partial<PostgresLagProbeDatabaseOptions> = {}): LagProbeDatabase {
+  return LagProbeDatabase.postgres({
+    writerRegion: 'us-east-1', writerConnectionString: 'postgres://probe@writer.example.com:5432/app',
+    readerRegion: 'us-east-2', readerConnectionString: 'postgres://probe@reader.example.com:5432/app',
     ...extra,
   });
 }
@@ -31,13 +31,13 @@ function healthProbe(props: Partial<HealthProbeProps> = {}, stack = stackOf()): 
 }
 
 function lagProbe(props: Partial<ReplicationLagProbeProps> = {}, stack = stackOf()): { probe: ReplicationLagProbe; template: Template } {
-  const probe = new ReplicationLagProbe(stack, 'Lag', { database: dsqlDb(), ...props });
+  const probe = new ReplicationLagProbe(stack, 'Lag', { database: pgDb(), ...props });
   return { probe, template: Template.fromStack(stack) };
 }
 
 describe('HealthProbe', () => {
   test('an ARM64 Lambda on the newest Node runtime, every minute, with the configuration in its environment', () => {
-    const { template } = healthProbe({ timeout: Duration.seconds(3), route53HealthCheckIds: [HC], dsqlClusterArn: WRITER_ARN });
+    const { template } = healthProbe({ timeout: Duration.seconds(3), dsqlClusterArn: WRITER_ARN });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -47,7 +47,6 @@ describe('HealthProbe', () => {
         HEALTH_PROBE_CONFIG: Match.serializedJson(Match.objectLike({
           region: 'us-east-1', namespace: 'MultiRegion/Probes', timeoutMs: 3000,
           targets: [{ name: 'api', url: 'https://api.example.com/health', expectedStatus: 200 }],
-          route53HealthCheckIds: [HC],
         })),
       } },
     });
@@ -55,8 +54,8 @@ describe('HealthProbe', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
 
-  test('least privilege: its own log group, PutMetricData only in its namespace, GetCluster and GetHealthCheckStatus on the given ARNs', () => {
-    const { template } = healthProbe({ namespace: 'Shop/Probes', route53HealthCheckIds: [HC], dsqlClusterArn: WRITER_ARN });
+  test('least privilege: its own log group, PutMetricData only in its namespace, GetCluster on the given ARN, nothing of Route 53', () => {
+    const { template } = healthProbe({ namespace: 'Shop/Probes', dsqlClusterArn: WRITER_ARN });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
       Action: 'cloudwatch:PutMetricData', Resource: '*', Effect: 'Allow',
       Condition: { StringEquals: { 'cloudwatch:namespace': 'Shop/Probes' } },
@@ -64,10 +63,10 @@ describe('HealthProbe', () => {
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('HealthLogGroup'), 'Arn'] },
     }] } });
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [
       { Action: 'dsql:GetCluster', Effect: 'Allow', Resource: WRITER_ARN },
-      { Action: 'route53:GetHealthCheckStatus', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::healthcheck/${HC}`]] } },
-    ]) } });
+    ] } });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/route53:|GetHealthCheckStatus|route53HealthCheckIds/);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
@@ -90,6 +89,13 @@ describe('HealthProbe', () => {
       MetricName: 'RegionHealthy', Statistic: 'SampleCount', EvaluationPeriods: 5, TreatMissingData: 'breaching',
     });
     expect(probe.regionUnhealthyAlarm.alarmArn).toBeDefined();
+    // What a failover budget needs to time the alarm path.
+    expect([probe.probesPerRun, probe.targetTimeout.toSeconds(), probe.unhealthyEvaluationPeriods, probe.unhealthyDatapointsToAlarm]).toEqual([1, 5, 5, 3]);
+  });
+
+  test('every alarm is registered', () => {
+    const { stack, probe } = healthProbe();
+    expect(alarmsOf(stack)).toEqual([probe.regionUnhealthyAlarm, probe.probeNotRunningAlarm]);
   });
 
   test('several probes a minute give the function a minute-long timeout', () => {
@@ -115,7 +121,6 @@ describe('HealthProbe', () => {
     ['too many probes per run', { probesPerRun: 13 }, /probesPerRun 13 is not valid/],
     ['an AWS/ namespace', { namespace: 'AWS/Lambda' }, /namespace 'AWS\/Lambda' is not valid/],
     ['N above M', { unhealthyDatapointsToAlarm: 4, unhealthyEvaluationPeriods: 3 }, /datapoints to alarm 4 is not valid/],
-    ['a bad health check id', { route53HealthCheckIds: ['not an id'] }, /health check id 'not an id'/],
   ])('rejects %s', (_name, props, error) => {
     expect(() => healthProbe(props)).toThrow(error);
   });
@@ -132,24 +137,16 @@ describe('HealthProbe', () => {
 });
 
 describe('ReplicationLagProbe', () => {
-  test('DSQL: admin token needs DbConnectAdmin on exactly the two clusters; configuration in the environment', () => {
+  test('PostgreSQL: configuration in the environment, no secret, no extra statement', () => {
     const { template } = lagProbe();
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
-      Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: [WRITER_ARN, READER_ARN],
-    }] } });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x', Architectures: ['arm64'],
       Environment: { Variables: { PROBES_PER_RUN: '1', LAG_PROBE_CONFIG: Match.serializedJson(Match.objectLike({
         writerRegion: 'us-east-1', readerRegion: 'us-east-2', visibilityTimeoutMs: 10000, pollIntervalMs: 50,
-        writer: { kind: 'dsql', host: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', region: 'us-east-1', user: 'admin' },
-        reader: { kind: 'dsql', host: 'zyxwvutsrqponmlkjihgfedcba.dsql.us-east-2.on.aws', region: 'us-east-2', user: 'admin' },
+        writer: { kind: 'postgres', connectionString: 'postgres://probe@writer.example.com:5432/app' },
+        reader: { kind: 'postgres', connectionString: 'postgres://probe@reader.example.com:5432/app' },
       })) } },
     });
-  });
-
-  test('DSQL: a custom role needs only DbConnect', () => {
-    const { template } = lagProbe({ database: dsqlDb({ databaseUser: 'probe' }) });
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'dsql:DbConnect', Effect: 'Allow', Resource: [WRITER_ARN, READER_ARN] }] } });
   });
 
   test('PostgreSQL: connection strings, and read access to the password secret', () => {
@@ -178,12 +175,18 @@ describe('ReplicationLagProbe', () => {
   });
 
   test('a probe in the reader\'s Region publishes and alarms there', () => {
-    const { probe, template } = lagProbe({ database: dsqlDb({ probeRegion: 'us-east-2' }) }, stackOf('us-east-2'));
+    const { probe, template } = lagProbe({ database: pgDb({ probeRegion: 'us-east-2' }) }, stackOf('us-east-2'));
     expect([probe.writerRegion, probe.readerRegion, probe.probeRegion]).toEqual(['us-east-1', 'us-east-2', 'us-east-2']);
     expect(probe.metricLag().region).toBe('us-east-2');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ReplicationLag', Dimensions: Match.arrayWith([{ Name: 'WriterRegion', Value: 'us-east-1' }]),
     });
+  });
+
+  test('every alarm is registered', () => {
+    const stack = stackOf();
+    const { probe } = lagProbe({}, stack);
+    expect(alarmsOf(stack)).toEqual([probe.lagWarningAlarm, probe.lagCriticalAlarm, probe.unreachableAlarm, probe.probeNotRunningAlarm]);
   });
 
   test('default bands are 1 s and 5 s', () => {
@@ -193,13 +196,11 @@ describe('ReplicationLagProbe', () => {
 
   test.each<[string, () => unknown, RegExp]>([
     ['a probe in neither Region of its pair', () => lagProbe({}, stackOf('eu-west-1')), /is in a stack of eu-west-1 but measures us-east-1 → us-east-2; put it in the stack of one of those two Regions/],
-    ['a probeRegion outside the pair', () => dsqlDb({ probeRegion: 'eu-west-1' }), /probeRegion 'eu-west-1' is neither the writer's \(us-east-1\) nor the reader's \(us-east-2\) Region/],
+    ['a probeRegion outside the pair', () => pgDb({ probeRegion: 'eu-west-1' }), /probeRegion 'eu-west-1' is neither the writer's \(us-east-1\) nor the reader's \(us-east-2\) Region/],
     ['critical not above warning', () => lagProbe({ warningThreshold: Duration.seconds(2), criticalThreshold: Duration.seconds(2) }), /use 0 < warning < critical/],
     ['a timeout below critical', () => lagProbe({ visibilityTimeout: Duration.seconds(4) }), /not below visibilityTimeout/],
     ['a bad table name', () => lagProbe({ tableName: 'Drop Table' }), /tableName 'Drop Table' is not valid/],
-    ['the same Region twice', () => dsqlDb({ readerRegion: 'us-east-1' }), /both 'us-east-1'/],
-    ['a bad cluster ARN', () => dsqlDb({ writerClusterArn: 'arn:aws:rds:us-east-1:1:db:x' }), /writerClusterArn .* is not a DSQL cluster ARN/],
-    ['an unknown Region', () => dsqlDb({ writerRegion: 'mars-1' }), /mars-1/],
+    ['an unknown Region', () => pgDb({ writerRegion: 'mars-1' }), /mars-1/],
     ['a bad connection string', () => LagProbeDatabase.postgres({ writerRegion: 'us-east-1', readerRegion: 'us-east-2', writerConnectionString: 'host=x', readerConnectionString: 'postgres://r' }), /writerConnectionString 'host=x'/],
   ])('rejects %s', (_name, build, error) => {
     expect(build).toThrow(error);
@@ -235,8 +236,8 @@ describe('MultiRegionProbes', () => {
     const probes = new MultiRegionProbes(topology, 'Probes', {
       topology,
       healthTargets: topology.activeRegions.map((region) => ({ region, targets: [{ name: 'api', url: `https://${region}.example.com/health` }] })),
-      lagDatabases: [dsqlDb()],
-      dashboardRoute53HealthCheckIds: [HC],
+      lagDatabases: [pgDb()],
+      route53HealthChecks: [{ region: 'us-east-1', healthCheckId: HC }],
       ...extra,
     });
     return { topology, probes };
@@ -259,7 +260,7 @@ describe('MultiRegionProbes', () => {
     const { topology } = build();
     const body = JSON.stringify(Template.fromStack(topology.globalStack).findResources('AWS::CloudWatch::Dashboard'));
     expect(topology.globalStack.region).toBe('us-east-1');
-    for (const expected of ['RegionHealthy', 'Latency', 'ReplicationLag', 'AWS/Route53', 'HealthCheckStatus', HC,
+    for (const expected of ['RegionHealthy', 'Latency', 'ReplicationLag', 'AWS/Route53', 'HealthCheckStatus', 'HealthCheckPercentageHealthy', HC,
       '\\"value\\":1000', '\\"value\\":5000', 'us-east-2: latency p90']) {
       expect(body).toContain(expected);
     }
@@ -273,7 +274,7 @@ describe('MultiRegionProbes', () => {
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['an inactive Region', { healthTargets: [{ region: 'eu-west-1', targets: [{ name: 'a', url: 'https://a' }] }] }, /'eu-west-1', which is not an active Region/],
     ['a Region twice', { healthTargets: [{ region: 'us-east-1', targets: [{ name: 'a', url: 'https://a' }] }, { region: 'us-east-1', targets: [{ name: 'b', url: 'https://b' }] }] }, /'us-east-1' twice/],
-    ['a lag pair outside the app', { lagDatabases: [dsqlDb({ readerRegion: 'us-west-2', readerClusterArn: `arn:aws:dsql:us-west-2:${ACCOUNT}:cluster/abc` })] }, /'us-west-2', which is not an active Region/],
+    ['a lag pair outside the app', { lagDatabases: [pgDb({ readerRegion: 'us-west-2' })] }, /'us-west-2', which is not an active Region/],
   ])('rejects %s', (_name, extra, error) => {
     expect(() => build(extra)).toThrow(error);
   });

@@ -12,6 +12,8 @@ import { handlerCode } from '../../private/handler-code';
 /** What `createProbeFunction` needs. */
 export interface ProbeFunctionOptions {
   readonly handlerDir: string;
+  /** Code to use instead of the prebuilt bundle of `handlerDir` (for example the bundle plus a configuration file). */
+  readonly code?: lambda.Code;
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly namespace: string;
@@ -74,7 +76,7 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
   }
 
   const fn = new lambda.Function(scope, 'Function', {
-    code: handlerCode(options.handlerDir),
+    code: options.code ?? handlerCode(options.handlerDir),
     handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,

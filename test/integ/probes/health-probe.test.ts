@@ -7,8 +7,7 @@ import * as path from 'path';
 import * as net from 'net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, DeleteClusterCommand, DSQLClient } from '@aws-sdk/client-dsql';
-import { CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { checkDsqlCluster, checkRoute53, checkTarget, HealthProbeConfig, runHealthProbe } from '../../../lambda/health-probe/probe';
+import { checkDsqlCluster, checkTarget, HealthProbeConfig, MAX_BODY_BYTES, runHealthProbe } from '../../../lambda/health-probe/probe';
 import { batchMetricData, publishMetrics } from '../../../lambda/shared/metrics';
 import { awsClientConfig, localstackEndpoint, motoEndpoint } from '../harness/endpoints';
 import { getFreePort as freePort } from '../harness/free-port';
@@ -16,7 +15,7 @@ import { readMetric } from './support/services';
 
 /**
  * The health probe's core against real local HTTP servers, publishing to LocalStack's
- * CloudWatch and reading Route 53 health-check status from LocalStack's Route 53.
+ * CloudWatch, with moto for the DSQL cluster check. It never calls Route 53.
  */
 const TIMEOUT_MS = 800;
 let server: http.Server;
@@ -27,13 +26,15 @@ let refusedUrl: string;
 let tlsServer: https.Server;
 let selfSignedUrl: string;
 let cloudwatch: CloudWatchClient;
-let route53: Route53Client;
 const hanging: net.Socket[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/ok') { res.writeHead(200); res.end('status: ok'); return; }
     if (req.url === '/error') { res.writeHead(500); res.end('boom'); return; }
+    if (req.url === '/redirect') { res.writeHead(302, { location: '/ok' }); res.end(); return; }
+    // 4 MB of padding, then the marker: past what the probe reads.
+    if (req.url === '/big') { res.writeHead(200); res.end(`${'x'.repeat(4 * 1024 * 1024)}status: ok`); return; }
     // Answers, but only long after the probe's timeout.
     if (req.url === '/slow') { setTimeout(() => { res.writeHead(200); res.end('late'); }, TIMEOUT_MS * 4).unref(); return; }
     res.writeHead(404); res.end();
@@ -54,7 +55,6 @@ beforeAll(async () => {
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
   selfSignedUrl = `https://127.0.0.1:${(tlsServer.address() as net.AddressInfo).port}/`;
   cloudwatch = new CloudWatchClient(awsClientConfig(localstackEndpoint()));
-  route53 = new Route53Client(awsClientConfig(localstackEndpoint()));
 });
 
 afterAll(async () => {
@@ -64,7 +64,6 @@ afterAll(async () => {
   await new Promise((r) => hangServer.close(r));
   await new Promise((r) => tlsServer.close(r));
   cloudwatch.destroy();
-  route53.destroy();
 });
 
 function config(namespace: string, extra: Partial<HealthProbeConfig> = {}): HealthProbeConfig {
@@ -127,6 +126,14 @@ test('targets are measured in parallel: two slow ones cost one timeout, not two'
   expect(wall).toBeLessThan(TIMEOUT_MS * 1.5);
 });
 
+test('a redirect is reported as its own status; a long body is discarded, or searched only up to MAX_BODY_BYTES', async () => {
+  expect(await checkTarget({ name: 'r', url: `${base}/redirect` }, TIMEOUT_MS)).toMatchObject({ healthy: false, status: 302, failure: 'status' });
+  expect(await checkTarget({ name: 'r', url: `${base}/redirect`, expectedStatus: 302 }, TIMEOUT_MS)).toMatchObject({ healthy: true, status: 302 });
+  expect(await checkTarget({ name: 'big', url: `${base}/big` }, 5000)).toMatchObject({ healthy: true, status: 200 });
+  expect(await checkTarget({ name: 'big', url: `${base}/big`, bodyContains: 'status: ok' }, 5000)).toMatchObject({ healthy: false, failure: 'body' });
+  expect(MAX_BODY_BYTES).toBe(256 * 1024);
+});
+
 test('a Region whose targets all answer is healthy', async () => {
   const namespace = `ProbesInteg/healthy-${Date.now()}`;
   const summary = await runHealthProbe({ region: 'us-east-2', namespace, timeoutMs: TIMEOUT_MS, targets: [{ name: 'api', url: `${base}/ok` }] }, { cloudwatch });
@@ -134,25 +141,9 @@ test('a Region whose targets all answer is healthy', async () => {
   expect(await readMetric(cloudwatch, namespace, 'RegionHealthy', { Region: 'us-east-2' })).toEqual([1]);
 });
 
-test("publishes the Route 53 checkers' view of a health check created in LocalStack", async () => {
-  const created = await route53.send(new CreateHealthCheckCommand({
-    CallerReference: `probes-${Date.now()}`,
-    HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'us-east-1.example.com', ResourcePath: '/health', Port: 443, RequestInterval: 30, FailureThreshold: 3 },
-  }));
-  const id = created.HealthCheck!.Id!;
-  const direct = await checkRoute53(route53, id);
-  expect(direct.error).toBeUndefined();
-  expect(direct.checkers).toBeGreaterThan(0);
-  expect(direct.healthyPercent).toBeGreaterThanOrEqual(0);
-  expect(direct.healthyPercent).toBeLessThanOrEqual(100);
-
-  const namespace = `ProbesInteg/route53-${Date.now()}`;
-  const summary = await runHealthProbe(config(namespace, { targets: [{ name: 'api', url: `${base}/ok` }], route53HealthCheckIds: [id, 'ffffffff-0000-0000-0000-000000000000'] }), { cloudwatch, route53 });
-  expect(summary.route53[0]).toEqual(direct);
-  // An unknown health check is reported, and does not stop the rest of the run.
-  expect(summary.route53[1].error).toMatch(/NoSuchHealthCheck|not found|No health check/i);
-  expect(summary.regionHealthy).toBe(true);
-  expect(await readMetric(cloudwatch, namespace, 'Route53CheckersHealthyPercent', { Region: 'us-east-1', Target: id }, 'Average')).toEqual([direct.healthyPercent]);
+test('the bundled handler carries no Route 53 client: no GetHealthCheckStatus at production query rates', () => {
+  const bundle = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'assets', 'lambda', 'health-probe', 'index.js'), 'utf8');
+  expect(bundle).not.toMatch(/GetHealthCheckStatus|route53/i);
 });
 
 test('a batch LocalStack rejects is retried, logged, and never thrown', async () => {

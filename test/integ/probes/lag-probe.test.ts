@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { LagProbeConfig, LagProbeEndpoints, measureLag, runLagProbe, withOccRetry } from '../../../lambda/lag-probe/probe';
+import { HeartbeatEndpoint, LagProbeConfig, LagProbeEndpoints, measureLag, runLagProbe, withOccRetry } from '../../../lambda/lag-probe/probe';
 import { postgresEndpoints, PostgresEndpoints } from '../harness/endpoints';
 import { PostgresPair, startPostgresPair } from '../harness/postgres';
 import { localCloudWatch, readMetric } from './support/services';
@@ -119,4 +119,23 @@ test('an unreachable writer is reported too', async () => {
   const m = await measureLag(config(), endpointsTo(pg.standbyUrl, 'postgres://postgres@127.0.0.1:1/postgres'));
   expect(m).toMatchObject({ writerReachable: false, readerReachable: true, visible: false });
   expect(m.error).toMatch(/writer unreachable/);
+});
+
+test('a store of another kind plugs in as a HeartbeatEndpoint (an in-memory replica applying writes 300 ms late)', async () => {
+  const applied = new Map<string, number>();
+  const store = (side: 'writer' | 'reader'): HeartbeatEndpoint => ({
+    open: async () => ({
+      prepare: async () => undefined,
+      write: async (h) => { applied.set(h.token, performance.now() + 300); return 0; },
+      isVisible: async (token) => side === 'writer' || (applied.get(token) ?? Infinity) <= performance.now(),
+      prune: async () => undefined,
+      isUnreachable: () => false,
+      close: async () => undefined,
+    }),
+  });
+  const m = await measureLag(config(), { writer: store('writer'), reader: store('reader') });
+  expect(m).toMatchObject({ writerReachable: true, readerReachable: true, visible: true });
+  expectNear(m.lagMs, 300);
+  const down: HeartbeatEndpoint = { open: async () => { throw new Error('ResourceNotFoundException: no such table'); } };
+  expect(await measureLag(config(), { writer: store('writer'), reader: down })).toMatchObject({ readerReachable: false, error: expect.stringMatching(/reader unreachable: .*no such table/) });
 });
