@@ -99,8 +99,8 @@ describe('DynamoDbGlobalTable (MREC, default)', () => {
         Match.objectLike({
           Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem']),
           Resource: [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:us-east-2:111111111111:table/shop-Orders']] },
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:us-east-2:111111111111:table/shop-Orders/index/*']] },
+            'arn:aws:dynamodb:us-east-2:111111111111:table/shop-Orders',
+            'arn:aws:dynamodb:us-east-2:111111111111:table/shop-Orders/index/*',
           ],
         }),
         Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt']), Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }),
