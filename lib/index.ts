@@ -29,3 +29,4 @@ export * from './probes/probe-alarm-topic';
 export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
 export * from './data/dynamodb-global-table';
+export * from './data/aurora-global-database';
