@@ -230,7 +230,13 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
       if (region !== home) {
         replicaKeyArns[region] = regionalKeyAliasArn(key, topology.regionalStack(region));
         // The alias ARN is a literal, not a reference: order the deployment by hand.
-        homeStack.addStackDependency(topology.regionalStack(region), `the global table's replica in ${region} is encrypted with that Region's key`);
+        try {
+          homeStack.addStackDependency(topology.regionalStack(region), `the global table's replica in ${region} is encrypted with that Region's key`);
+        } catch (err) {
+          throw validationError('DeploymentOrderCycle', `the global table's stack (${home}) must deploy after ${region}'s (whose key encrypts the replica there), `
+            + `but ${region}'s stack already deploys after ${home}'s (${(err as Error).message}); choose another home Region with replicaRegions, `
+            + `for example [${[...others].reverse().map((r) => `'${r}'`).join(', ')}, '${home}'] (the first Region holds the table).`, this);
+        }
       }
     }
 
