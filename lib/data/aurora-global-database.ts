@@ -180,6 +180,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
 
   private readonly topology: IMultiRegionTopology;
   private readonly clusters = new Map<string, RegionalCluster>();
+  private readonly scopes = new Map<string, Construct>();
   private readonly databaseName: string;
   private readonly username: string;
 
@@ -240,11 +241,13 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
 
     // The primary: an L2 cluster with the generated credentials, replicated to each standby Region.
     const primaryStack = topology.regionalStack(this.primaryRegion);
+    const primaryScope = new Construct(primaryStack, id);
+    this.scopes.set(this.primaryRegion, primaryScope);
     const primaryKey = topology.regionalKey(this.primaryRegion);
-    const primaryVpc = props.vpcs?.[this.primaryRegion] ?? minimalVpc(primaryStack, id, primaryKey);
+    const primaryVpc = props.vpcs?.[this.primaryRegion] ?? minimalVpc(primaryScope, primaryKey);
     const secretName = `${this.globalClusterIdentifier}/master`;
     const primaryId = `${this.globalClusterIdentifier}-${this.primaryRegion}`;
-    this.primaryCluster = new rds.DatabaseCluster(primaryStack, id, {
+    this.primaryCluster = new rds.DatabaseCluster(primaryScope, 'Cluster', {
       clusterIdentifier: primaryId,
       engine,
       vpc: primaryVpc,
@@ -259,7 +262,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
         replicaRegions: this.secondaryRegions.map((region) => ({
           region,
           // Named by alias ARN: no key ARN crosses Regions (Secrets Manager accepts an alias ARN).
-          encryptionKey: kms.Key.fromKeyArn(primaryStack, `${id}SecretKey${region}`, regionalKeyAliasArn(topology.regionalKey(region), topology.regionalStack(region))),
+          encryptionKey: kms.Key.fromKeyArn(primaryScope, `SecretKey${region}`, regionalKeyAliasArn(topology.regionalKey(region), topology.regionalStack(region))),
         })),
       }),
       defaultDatabaseName: this.databaseName,
@@ -287,7 +290,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     acknowledge(this.primaryCluster, 'AwsSolutions::AwsSolutions-RDS11', 'Port 5432 is kept for PostgreSQL clients and the lag probe; access is limited by the security group (no ingress by default) and IAM authentication.');
 
     // The global cluster, made from the primary (SourceDBClusterIdentifier).
-    this.globalCluster = new rds.CfnGlobalCluster(primaryStack, `${id}Global`, {
+    this.globalCluster = new rds.CfnGlobalCluster(primaryScope, 'Global', {
       globalClusterIdentifier: this.globalClusterIdentifier,
       sourceDbClusterIdentifier: this.primaryCluster.clusterIdentifier,
       deletionProtection,
@@ -299,17 +302,19 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       const stack = topology.regionalStack(region);
       // The global cluster is named, not referenced: order the deployment by hand.
       stack.addStackDependency(primaryStack, `the secondary cluster in ${region} joins global cluster ${this.globalClusterIdentifier}`);
+      const scope = new Construct(stack, id);
+      this.scopes.set(region, scope);
       const key = topology.regionalKey(region);
-      const vpc = props.vpcs?.[region] ?? minimalVpc(stack, id, key);
-      const securityGroup = new ec2.SecurityGroup(stack, `${id}SecurityGroup`, {
+      const vpc = props.vpcs?.[region] ?? minimalVpc(scope, key);
+      const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
         vpc, description: `Aurora global database ${this.globalClusterIdentifier}, secondary cluster in ${region}`, allowAllOutbound: false,
       });
-      const subnetGroup = new rds.CfnDBSubnetGroup(stack, `${id}Subnets`, {
+      const subnetGroup = new rds.CfnDBSubnetGroup(scope, 'Subnets', {
         dbSubnetGroupDescription: `Aurora global database ${this.globalClusterIdentifier} in ${region}`,
         subnetIds: vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
       });
       const clusterId = `${this.globalClusterIdentifier}-${region}`;
-      const cluster = new rds.CfnDBCluster(stack, id, {
+      const cluster = new rds.CfnDBCluster(scope, 'Cluster', {
         dbClusterIdentifier: clusterId,
         engine: 'aurora-postgresql',
         engineVersion: version.auroraPostgresFullVersion,
@@ -327,7 +332,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       });
       cluster.applyRemovalPolicy(removalPolicy);
       for (let i = 0; i < secondaryInstances; i++) {
-        const instance = new rds.CfnDBInstance(stack, `${id}Instance${i + 1}`, {
+        const instance = new rds.CfnDBInstance(scope, `Instance${i + 1}`, {
           dbClusterIdentifier: cluster.ref,
           dbInstanceClass: `db.${instanceType.toString()}`,
           engine: 'aurora-postgresql',
@@ -346,10 +351,19 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
         resourceId: cluster.attrDbClusterResourceId,
         securityGroup,
         vpc,
-        secret: secretsmanager.Secret.fromSecretNameV2(stack, `${id}Secret`, secretName),
+        secret: secretsmanager.Secret.fromSecretNameV2(scope, 'Secret', secretName),
       });
-      this.alarms.push(...this.lagAlarms(stack, region, clusterId));
+      this.alarms.push(...this.lagAlarms(scope, region, clusterId));
     }
+  }
+
+  /**
+   * The construct holding this database's resources in `region`'s stack (cluster, instances,
+   * VPC, alarms), for example to tag them: `DataResidency.tag(db.regionScope(region), DataClass.PII)`.
+   */
+  public regionScope(region: string): Construct {
+    this.clusterOf(region);
+    return this.scopes.get(region)!;
   }
 
   /** The global writer endpoint, which follows the primary through switchovers and failovers. */
@@ -485,8 +499,8 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     });
   }
 
-  private lagAlarms(stack: Stack, region: string, clusterId: string): cloudwatch.Alarm[] {
-    const alarm = (id: string, metric: cloudwatch.Metric, thresholdMs: number, what: string) => registerAlarm(new cloudwatch.Alarm(stack, `${this.node.id}${id}`, {
+  private lagAlarms(scope: Construct, region: string, clusterId: string): cloudwatch.Alarm[] {
+    const alarm = (id: string, metric: cloudwatch.Metric, thresholdMs: number, what: string) => registerAlarm(new cloudwatch.Alarm(scope, id, {
       alarmDescription: `Aurora global database ${this.globalClusterIdentifier}: ${what} of ${clusterId} (${this.primaryRegion} to ${region}) above ${thresholdMs / 1000} s in 2 of the last 3 minutes.`,
       metric,
       threshold: thresholdMs,
@@ -517,8 +531,9 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
 }
 
 /** A minimal VPC for the database: two isolated subnets (no NAT, no internet), flow logs to an encrypted log group. */
-function minimalVpc(stack: Stack, id: string, key: kms.IKey): ec2.IVpc {
-  const vpc = new ec2.Vpc(stack, `${id}Vpc`, {
+function minimalVpc(scope: Construct, key: kms.IKey): ec2.IVpc {
+  const stack = Stack.of(scope);
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
     // Literal zones: no context lookup, so synth needs no AWS credentials.
     availabilityZones: [`${stack.region}a`, `${stack.region}b`],
     natGateways: 0,

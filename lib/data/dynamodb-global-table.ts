@@ -167,6 +167,10 @@ export interface ReplicationLatencyAlarms {
  * - `ReplicationLatency` alarms for every ordered Region pair (1 s warning, 5 s critical by
  *   default), each in the source Region's stack, where DynamoDB publishes the metric.
  *
+ * The table resource lives in the first replica Region's stack, not under this construct: tag
+ * it for data residency with `DataResidency.tag(globalTable.table, DataClass.PII)` (the guard
+ * then checks every replica and witness Region).
+ *
  * Sources: "Encryption at rest: How it works" and "DynamoDB global tables security" in the
  * DynamoDB Developer Guide
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-security.html),
