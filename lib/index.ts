@@ -30,3 +30,4 @@ export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
 export * from './data/dynamodb-global-table';
 export * from './data/aurora-global-database';
+export * from './data/dynamodb-replication-probe';
