@@ -434,14 +434,17 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
   /**
    * The writer and a secondary as a `LagProbeDatabase` for a `ReplicationLagProbe` (write on
    * the primary's cluster endpoint, observe on the secondary's reader endpoint), with the
-   * master secret of `probeRegion`. The probe runs in a VPC that reaches both clusters (for
-   * example peered VPCs or a transit gateway): give it `vpc` and security groups accordingly.
+   * master secret of `probeRegion` (default: the secondary's Region, whose stack the probe
+   * belongs in). The probe runs in a VPC that reaches both clusters (for example peered VPCs or
+   * a transit gateway): give it `vpc` and security groups accordingly.
    */
   public lagProbeDatabase(secondaryRegion: string, probeRegion?: string): LagProbeDatabase {
     if (!this.secondaryRegions.includes(secondaryRegion)) {
       throw validationError('NotASecondary', `'${secondaryRegion}' has no secondary cluster of ${this.globalClusterIdentifier}; secondary Regions: ${this.secondaryRegions.join(', ')}.`, this);
     }
-    const where = probeRegion ?? this.primaryRegion;
+    // By default in the secondary's stack, which already deploys after the primary's (a probe in
+    // the primary's stack would reference the secondary's endpoint: a cycle between the two stacks).
+    const where = probeRegion ?? secondaryRegion;
     const writer = this.clusterOf(this.primaryRegion);
     const reader = this.clusterOf(secondaryRegion);
     return LagProbeDatabase.postgres({

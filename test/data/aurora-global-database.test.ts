@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationMode } from '../../lib';
+import { AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
 import { newTestApp } from '../helpers/app';
 import { multiRegionFindings, openFindings } from '../helpers/nag';
 
@@ -118,4 +118,17 @@ test('nag-clean: no open AwsSolutions or MultiRegionChecks error', () => {
   const findings = multiRegionFindings(app);
   expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   expect(openFindings(app, 'AwsSolutions').filter((f) => f.severity === 'error')).toEqual([]);
+});
+
+test('lagProbeDatabase feeds the existing PostgreSQL lag probe: primary writer, secondary reader, the Region\'s secret', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1'), vpc: db.vpc('eu-central-1'), encryptionKey: topology.regionalKey('eu-central-1') });
+  const fn = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1') } });
+  const config = JSON.stringify(Object.values(fn)[0].Properties.Environment.Variables.LAG_PROBE_CONFIG);
+  expect(config).toContain('postgres://postgres@');
+  expect(config).toContain('ReadEndpoint.Address');
+  expect(config).toContain(':5432/app?sslmode=require');
+  expect(config).toContain(':secretsmanager:eu-central-1:111111111111:secret:ledger-db/master');
+  expect(() => db.lagProbeDatabase('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster of ledger-db/);
 });
