@@ -80,7 +80,7 @@ export class DynamoDbReplicationProbe extends Construct {
   /** The metric namespace. */
   public readonly namespace: string;
   /** The probe function. */
-  public readonly function: lambda.IFunction;
+  public readonly probeFunction: lambda.IFunction;
   /** Fires above the table's warning threshold. */
   public readonly lagWarningAlarm: cloudwatch.Alarm;
   /** Fires above the table's critical threshold. */
@@ -182,7 +182,7 @@ export class DynamoDbReplicationProbe extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
-    this.function = fn;
+    this.probeFunction = fn;
 
     const lagAlarm = (alarmId: string, level: string, thresholdMs: number) => registerAlarm(new cloudwatch.Alarm(this, alarmId, {
       alarmDescription: `DynamoDB ${this.tableName}: probe item ${this.writerRegion} to ${this.readerRegion} visible after more than ${thresholdMs / 1000} s (${level}) in 2 of the last 3 minutes.`,
