@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
@@ -131,4 +132,14 @@ test('lagProbeDatabase feeds the existing PostgreSQL lag probe: primary writer, 
   expect(config).toContain(':5432/app?sslmode=require');
   expect(config).toContain(':secretsmanager:eu-central-1:111111111111:secret:ledger-db/master');
   expect(() => db.lagProbeDatabase('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster of ledger-db/);
+});
+
+test('addToDashboard graphs replication and RPO lag of each secondary', () => {
+  const { topology, db } = build();
+  const dashboard = new cloudwatch.Dashboard(topology.globalStack, 'Replication');
+  db.addToDashboard(dashboard);
+  const body = JSON.stringify(Template.fromStack(topology.globalStack).findResources('AWS::CloudWatch::Dashboard'));
+  expect(body).toContain('AuroraGlobalDBReplicationLag');
+  expect(body).toContain('AuroraGlobalDBRPOLag');
+  expect(body).toContain('eu-west-1 to eu-central-1 lag');
 });

@@ -1,4 +1,5 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DynamoDbGlobalTable, DynamoDbGlobalTableProps, GlobalTableConsistency, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationMode } from '../../lib';
@@ -157,4 +158,16 @@ describe('DynamoDbGlobalTable: validation names the bad value', () => {
     const { table } = build({ activeRegions: ['us-east-1', 'us-east-2'], posture: Posture.ACTIVE_PASSIVE, primaryRegion: 'us-east-2' });
     expect(table.replicaRegions).toEqual(['us-east-2', 'us-east-1']);
   });
+});
+
+test('addToDashboard graphs ReplicationLatency per source Region with the bands', () => {
+  const { topology, table } = build();
+  const dashboard = new cloudwatch.Dashboard(topology.globalStack, 'Replication');
+  table.addToDashboard(dashboard);
+  const body = JSON.stringify(Template.fromStack(topology.globalStack).findResources('AWS::CloudWatch::Dashboard'));
+  expect(body).toContain('ReplicationLatency');
+  expect(body).toContain('ReceivingRegion');
+  expect(body).toContain('replication latency from us-east-1');
+  expect(body).toContain('replication latency from us-east-2');
+  expect(body).toMatch(/\\"value\\":5000/);
 });
