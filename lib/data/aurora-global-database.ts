@@ -510,7 +510,10 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // Missing data is not lag: AuroraGlobalDBRPOLag may only be published with managed RPO
+      // (rds.global_db_rpo) set, and a stalled secondary is caught by the write-then-observe
+      // probe's not-visible and not-running alarms (lagProbeDatabase()).
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
     return [
       alarm('ReplicationLagWarning', this.metricReplicationLag(region), this.lagWarningThresholdMs, 'replication lag (warning)'),
