@@ -34,7 +34,7 @@ export interface AuroraGlobalDatabaseProps {
 
   /**
    * Aurora PostgreSQL engine version, the same in every Region.
-   * @default rds.AuroraPostgresEngineVersion.VER_16_6
+   * @default rds.AuroraPostgresEngineVersion.VER_17_7
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
 
@@ -225,7 +225,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     this.databaseName = props.defaultDatabaseName ?? 'app';
     this.username = props.masterUsername ?? 'postgres';
 
-    const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_16_6;
+    const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_7;
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
     const deletionProtection = props.deletionProtection ?? true;
