@@ -293,7 +293,8 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
   /** The replica of `region`, for APIs that take an `ITableV2` (its grants name that replica only). */
   public replica(region: string): dynamodb.ITableV2 {
     this.stackOf(region);
-    return this.table.replica(region);
+    // TableV2.replica() refuses the table's own Region: there the table is the replica.
+    return region === this.replicaRegions[0] ? this.table : this.table.replica(region);
   }
 
   /** The KMS key of the replica of `region` (that Region's `RegionalKey`). */

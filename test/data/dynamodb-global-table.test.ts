@@ -171,3 +171,10 @@ test('addToDashboard graphs ReplicationLatency per source Region with the bands'
   expect(body).toContain('replication latency from us-east-2');
   expect(body).toMatch(/\\"value\\":5000/);
 });
+
+test('replica(region) is the table in its own Region and a replica reference elsewhere', () => {
+  const { table } = build();
+  expect(table.replica('us-east-1')).toBe(table.table);
+  expect(table.replica('us-east-2')).not.toBe(table.table);
+  expect(() => table.replica('eu-west-1')).toThrow(/'eu-west-1' has no replica of shop-Orders/);
+});
