@@ -110,6 +110,13 @@ export class DataResidencyGuard extends Construct {
       return [`${label} is in ${region}; ${dataClass} data may live only in ${allowed.join(', ')}.`];
     }
     if (node.cfnResourceType === 'AWS::DynamoDB::GlobalTable') return this.checkGlobalTableReplicas(node, label, dataClass, allowed);
+    if (node.cfnResourceType === 'AWS::SecretsManager::Secret') {
+      // A replicated secret (an Aurora global database's credentials) is copied to each replica Region.
+      return asArray(synthesized(node).properties.ReplicaRegions)
+        .map((r) => (r as { Region?: unknown })?.Region)
+        .filter((r): r is string => typeof r === 'string' && !allowed.includes(r))
+        .map((r) => `${label} is replicated to ${r}; ${dataClass} data may live only in ${allowed.join(', ')}.`);
+    }
     if (node.cfnResourceType !== 'AWS::DSQL::Cluster') return [];
     const errors: string[] = [];
     const multiRegion = synthesized(node).properties.MultiRegionProperties ?? {};

@@ -35,4 +35,15 @@ describe('DataResidencyGuard and global stores', () => {
     for (const region of EU) DataResidency.tag(db.regionScope(region), DataClass.PII);
     expect(() => app.synth()).toThrow(/eu-central-1\/Db\/Cluster \(AWS::RDS::DBCluster, multi-region:data-class=PII\) is in eu-central-1; PII data may live only in eu-west-1/);
   });
+
+  test('a tagged secret replicated outside the allowed Regions fails, naming the Region', () => {
+    const app = newTestApp();
+    new DataResidencyGuard(app, 'Residency', { rules: [{ dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }] });
+    const topology = new MultiRegionApp(app, 'Topology', {
+      activeRegions: EU, posture: Posture.ACTIVE_PASSIVE, primaryRegion: 'eu-west-1', account: '111111111111', stackNamePrefix: 'crm',
+    });
+    const db = new AuroraGlobalDatabase(topology, 'Db', { topology });
+    DataResidency.tag(db.regionScope('eu-west-1'), DataClass.PII);
+    expect(() => app.synth()).toThrow(/AWS::SecretsManager::Secret, multi-region:data-class=PII\) is replicated to eu-central-1; PII data may live only in eu-west-1/);
+  });
 });
