@@ -2,8 +2,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DynamoDbGlobalTable, DynamoDbGlobalTableProps, GlobalTableConsistency, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationMode } from '../../lib';
-import { newTestApp } from '../helpers/app';
+import { DynamoDbGlobalTable, DynamoDbGlobalTableProps, GlobalTableConsistency, MultiRegionApp, MultiRegionAppProps, MultiRegionTopology, Posture, ReplicationMode } from '../../lib';
+import { newTestApp, stackIn } from '../helpers/app';
+import { multiRegionFindings } from '../helpers/nag';
 
 const US = { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'shop' };
 
@@ -177,4 +178,43 @@ test('replica(region) is the table in its own Region and a replica reference els
   expect(table.replica('us-east-1')).toBe(table.table);
   expect(table.replica('us-east-2')).not.toBe(table.table);
   expect(() => table.replica('eu-west-1')).toThrow(/'eu-west-1' has no replica of shop-Orders/);
+});
+
+describe('MultiRegion-KMS2 and per-Region replica blocks', () => {
+  function rawTable(replicaKeyRegion: string) {
+    const app = newTestApp();
+    const stack = stackIn(app, 'S', 'us-east-1');
+    new dynamodb.CfnGlobalTable(stack, 'Table', {
+      attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      billingMode: 'PAY_PER_REQUEST',
+      sseSpecification: { sseEnabled: true, sseType: 'KMS' },
+      replicas: [
+        { region: 'us-east-1', sseSpecification: { kmsMasterKeyId: 'arn:aws:kms:us-east-1:111111111111:key/abc' }, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } },
+        { region: 'us-east-2', sseSpecification: { kmsMasterKeyId: `arn:aws:kms:${replicaKeyRegion}:111111111111:alias/shop/${replicaKeyRegion}` }, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } },
+      ],
+    });
+    return multiRegionFindings(app).filter((f) => f.rule === 'MultiRegion-KMS2' || f.rule === 'MultiRegion-DDB1');
+  }
+
+  test('a replica naming its own Region\'s key by ARN is not a foreign key', () => {
+    expect(rawTable('us-east-2')).toEqual([]);
+  });
+
+  test('a replica naming a third Region\'s key is (KMS2 and DDB1)', () => {
+    expect(rawTable('eu-west-1').map((f) => f.rule).sort()).toEqual(['MultiRegion-DDB1', 'MultiRegion-KMS2']);
+  });
+});
+
+test('works with a team\'s own stacks (MultiRegionTopology)', () => {
+  const app = newTestApp();
+  const east1 = stackIn(app, 'East1', 'us-east-1');
+  const west2 = stackIn(app, 'West2', 'us-west-2');
+  const topology = new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, west2], name: 'team' });
+  const table = new DynamoDbGlobalTable(topology, 'Items', { topology, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  Template.fromStack(east1).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    TableName: 'team-Items',
+    Replicas: Match.arrayWith([Match.objectLike({ Region: 'us-west-2', SSESpecification: { KMSMasterKeyId: 'arn:aws:kms:us-west-2:111111111111:alias/team/us-west-2' } })]),
+  });
+  expect(table.latencyAlarms.map((a) => a.sourceRegion)).toEqual(['us-east-1', 'us-west-2']);
 });
