@@ -1,5 +1,5 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { AuroraGlobalDatabase, DataClass, DataResidency, DataResidencyGuard, DynamoDbGlobalTable, MultiRegionApp, Posture } from '../../lib';
+import { AuroraGlobalDatabase, DataClass, DataResidency, DataResidencyGuard, DynamoDbGlobalTable, GlobalTableConsistency, MultiRegionApp, Posture } from '../../lib';
 import { newTestApp } from '../helpers/app';
 
 const EU = ['eu-west-1', 'eu-central-1'];
@@ -45,5 +45,16 @@ describe('DataResidencyGuard and global stores', () => {
     const db = new AuroraGlobalDatabase(topology, 'Db', { topology });
     DataResidency.tag(db.regionScope('eu-west-1'), DataClass.PII);
     expect(() => app.synth()).toThrow(/AWS::SecretsManager::Secret, multi-region:data-class=PII\) is replicated to eu-central-1; PII data may live only in eu-west-1/);
+  });
+
+  test('a tagged strongly consistent table whose witness is outside the allowed Regions fails, naming the witness', () => {
+    const app = newTestApp();
+    new DataResidencyGuard(app, 'Residency', { rules: [{ dataClass: DataClass.PII, allowedRegions: ['eu-west-1', 'eu-west-2'] }] });
+    const topology = new MultiRegionApp(app, 'Topology', { activeRegions: ['eu-west-1', 'eu-west-2'], witnessRegion: 'eu-west-3', account: '111111111111', stackNamePrefix: 'crm' });
+    const table = new DynamoDbGlobalTable(topology, 'Customers', {
+      topology, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, consistency: GlobalTableConsistency.STRONG,
+    });
+    DataResidency.tag(table.table, DataClass.PII);
+    expect(() => app.synth()).toThrow(/has witness Region eu-west-3; PII data may live only in eu-west-1, eu-west-2/);
   });
 });
