@@ -366,11 +366,6 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     return this.scopes.get(region)!;
   }
 
-  /** The global writer endpoint, which follows the primary through switchovers and failovers. */
-  public get globalWriterEndpoint(): string {
-    return Token.asString(this.globalCluster.getAtt('GlobalEndpoint.Address'));
-  }
-
   /** The identifier of the cluster of `region`. */
   public clusterIdentifier(region: string): string {
     return this.clusterOf(region).clusterIdentifier;
