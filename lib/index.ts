@@ -32,3 +32,6 @@ export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
 export * from './gameday/region-evacuation-drill';
 export * from './gameday/region-switch-plan';
+export * from './data/dynamodb-global-table';
+export * from './data/aurora-global-database';
+export * from './data/dynamodb-replication-probe';

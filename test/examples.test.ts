@@ -16,6 +16,10 @@ test('examples/ holds the eu-resident example', () => {
   expect(examples).toContain('eu-resident');
 });
 
+test('examples/ holds the DynamoDB global table and Aurora global database examples', () => {
+  expect(examples).toEqual(expect.arrayContaining(['dynamodb-global-table', 'aurora-global-database']));
+});
+
 describe.each(examples)('examples/%s', (name) => {
   test('synthesizes with no open validation finding and has a README', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));

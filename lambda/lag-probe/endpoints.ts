@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import { ClientConfig } from 'pg';
+import { parse } from 'pg-connection-string';
 import { EndpointSpec } from './endpoint-spec';
 import { ConnectionConfigProvider } from './probe';
 
@@ -27,6 +28,9 @@ export function endpointProvider(spec: EndpointSpec, secrets?: SecretsManagerCli
   return async (): Promise<ClientConfig> => {
     const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const value = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
-    return { connectionString: spec.connectionString, user: value.username, password: value.password };
+    // pg lets a connectionString's user and password (empty when absent) override separate
+    // fields, so the string is parsed and the secret's credentials are put after it.
+    const { user: _user, password: _password, ...fromString } = parse(spec.connectionString!);
+    return { ...(fromString as ClientConfig), user: value.username, password: value.password };
   };
 }

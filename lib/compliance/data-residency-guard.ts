@@ -76,7 +76,7 @@ export class DataResidencyGuard extends Construct {
     // Tagged resources by stack and logical id, to follow references to them.
     const tagged = new Map<Stack, Map<string, { node: CfnResource; dataClass: string }>>();
     for (const node of resources) {
-      const dataClass = DataResidency.dataClassOf(node);
+      const dataClass = DataResidency.dataClassOf(node) ?? globalTableDataClass(node);
       if (dataClass === undefined) continue;
       const byId = tagged.get(Stack.of(node)) ?? new Map();
       byId.set(synthesized(node).logicalId, { node, dataClass });
@@ -109,6 +109,14 @@ export class DataResidencyGuard extends Construct {
     if (!allowed.includes(region)) {
       return [`${label} is in ${region}; ${dataClass} data may live only in ${allowed.join(', ')}.`];
     }
+    if (node.cfnResourceType === 'AWS::DynamoDB::GlobalTable') return this.checkGlobalTableReplicas(node, label, dataClass, allowed);
+    if (node.cfnResourceType === 'AWS::SecretsManager::Secret') {
+      // A replicated secret (an Aurora global database's credentials) is copied to each replica Region.
+      return asArray(synthesized(node).properties.ReplicaRegions)
+        .map((r) => (r as { Region?: unknown })?.Region)
+        .filter((r): r is string => typeof r === 'string' && !allowed.includes(r))
+        .map((r) => `${label} is replicated to ${r}; ${dataClass} data may live only in ${allowed.join(', ')}.`);
+    }
     if (node.cfnResourceType !== 'AWS::DSQL::Cluster') return [];
     const errors: string[] = [];
     const multiRegion = synthesized(node).properties.MultiRegionProperties ?? {};
@@ -118,6 +126,25 @@ export class DataResidencyGuard extends Construct {
     }
     for (const peerRegion of outsideRegions(multiRegion.Clusters, allowed)) {
       errors.push(`${label} peers with a cluster in ${peerRegion}; ${dataClass} data may live only in ${allowed.join(', ')}.`);
+    }
+    return errors;
+  }
+
+  /** Every replica and witness Region of a tagged DynamoDB global table must be allowed. */
+  private checkGlobalTableReplicas(node: CfnResource, label: string, dataClass: string, allowed: string[]): string[] {
+    const props = synthesized(node).properties;
+    const errors: string[] = [];
+    for (const replica of asArray(props.Replicas)) {
+      const region = (replica as { Region?: unknown })?.Region;
+      if (typeof region === 'string' && !allowed.includes(region)) {
+        errors.push(`${label} has a replica in ${region}; ${dataClass} data may live only in ${allowed.join(', ')}, so remove that replica Region.`);
+      }
+    }
+    for (const witness of asArray(props.GlobalTableWitnesses)) {
+      const region = (witness as { Region?: unknown })?.Region;
+      if (typeof region === 'string' && !allowed.includes(region)) {
+        errors.push(`${label} has witness Region ${region}; ${dataClass} data may live only in ${allowed.join(', ')}, so choose a witness among them.`);
+      }
     }
     return errors;
   }
@@ -165,4 +192,23 @@ function outsideRegions(value: unknown, allowed: string[]): string[] {
     for (const match of item.matchAll(ARN_REGION)) regions.add(match[1]);
   }
   return [...regions].filter((r) => !allowed.includes(r));
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * The data class of a DynamoDB global table, whose tags live on its replicas (TableV2 renders
+ * `Tags.of()` there), so `DataResidency.tag()` on the table is found through them.
+ */
+function globalTableDataClass(node: CfnResource): string | undefined {
+  if (node.cfnResourceType !== 'AWS::DynamoDB::GlobalTable') return undefined;
+  for (const replica of asArray(synthesized(node).properties.Replicas)) {
+    for (const tag of asArray((replica as { Tags?: unknown })?.Tags)) {
+      const { Key, Value } = tag as { Key?: unknown; Value?: unknown };
+      if (Key === DataResidency.TAG_KEY && typeof Value === 'string') return Value;
+    }
+  }
+  return undefined;
 }

@@ -18,9 +18,15 @@ import { DNS2 } from './rules/route53-failover-ttl';
 import { DNS3 } from './rules/route53-health-check-speed';
 import { DNS1 } from './rules/route53-routed-record-health';
 import { MultiRegionRule } from './rules/template';
+import { AUR1 } from './rules/aurora-secondary-key';
+import { DDB2 } from './rules/dynamodb-global-table-pitr';
+import { DDB1 } from './rules/dynamodb-replica-key';
+import { CW3 } from './rules/global-store-replication-alarm';
 
 /** Every rule of the pack, in the order of the README's table. */
 const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, GD1];
+// The rules of the DynamoDB global table and Aurora global database (issue 11).
+RULES.push(DDB1, DDB2, AUR1, CW3);
 
 /**
  * A cdk-nag pack of multi-Region rules, checked on the synthesized resources of every stack

@@ -14,6 +14,12 @@ export class KeyService {
   public static readonly SNS = new KeyService('sns');
   /** AWS Lambda, for environment variable encryption. */
   public static readonly LAMBDA = new KeyService('lambda');
+  /** Amazon DynamoDB, for table and global-table replica encryption at rest. */
+  public static readonly DYNAMODB = new KeyService('dynamodb');
+  /** Amazon RDS (Aurora), for cluster storage encryption and RDS-managed secrets' database use. */
+  public static readonly RDS = new KeyService('rds');
+  /** AWS Secrets Manager, for secret encryption (database credentials). */
+  public static readonly SECRETS_MANAGER = new KeyService('secretsmanager');
 
   /**
    * Any other service, by the prefix of its regional endpoint (for example `sqs`).

@@ -310,11 +310,11 @@ export class DsqlProbe extends Construct {
   }
 
   /** 1 when the cluster of `region` (this Region's, or the peer's) answered, else 0; Minimum over one minute by default. */
-  public metricEndpointReachable(region: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    if (region !== this.region && region !== this.peerRegion) {
-      throw validationError('DsqlProbeNoSuchRegion', `DsqlProbe '${this.node.id}' connects to no cluster in '${region}'; it connects to ${[this.region, this.peerRegion].filter((r) => r).join(' and ')}.`, this);
+  public metricEndpointReachable(activeRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (activeRegion !== this.region && activeRegion !== this.peerRegion) {
+      throw validationError('DsqlProbeNoSuchRegion', `DsqlProbe '${this.node.id}' connects to no cluster in '${activeRegion}'; it connects to ${[this.region, this.peerRegion].filter((r) => r).join(' and ')}.`, this);
     }
-    return this.metric('EndpointReachable', { Region: region }, { statistic: cloudwatch.Stats.MINIMUM, ...props });
+    return this.metric('EndpointReachable', { Region: activeRegion }, { statistic: cloudwatch.Stats.MINIMUM, ...props });
   }
 
   private metric(metricName: string, dimensions: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -1,11 +1,13 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -347,6 +349,103 @@ const CASES: Case[] = [
     },
   },
 ];
+
+// The DynamoDB global table and Aurora global database rules.
+
+/** A raw global table in us-east-1 with replicas in us-east-1 (a key of this stack) and us-east-2 (as given). */
+function globalTable(stack: Stack, east2: Partial<dynamodb.CfnGlobalTable.ReplicaSpecificationProperty>, name = 'orders'): dynamodb.CfnGlobalTable {
+  const key = new kms.CfnKey(stack, 'Key', { enableKeyRotation: true });
+  return new dynamodb.CfnGlobalTable(stack, 'Table', {
+    tableName: name,
+    attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+    keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+    billingMode: 'PAY_PER_REQUEST',
+    sseSpecification: { sseEnabled: true, sseType: 'KMS' },
+    replicas: [
+      { region: 'us-east-1', sseSpecification: { kmsMasterKeyId: key.attrArn }, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } },
+      { region: 'us-east-2', sseSpecification: { kmsMasterKeyId: `arn:aws:kms:us-east-2:${ACCOUNT}:alias/shop/us-east-2` }, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }, ...east2 },
+    ],
+  });
+}
+
+function latencyAlarm(stack: Stack, tableName: string): void {
+  new cloudwatch.Alarm(stack, 'Latency', {
+    metric: new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: 'ReplicationLatency', dimensionsMap: { TableName: tableName, ReceivingRegion: 'us-east-2' }, period: Duration.minutes(1) }),
+    threshold: 5000, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 3,
+  });
+}
+
+function secondaryCluster(stack: Stack, props: Partial<rds.CfnDBClusterProps> = {}): rds.CfnDBCluster {
+  return new rds.CfnDBCluster(stack, 'Cluster', {
+    dbClusterIdentifier: 'ledger-us-east-2', engine: 'aurora-postgresql', globalClusterIdentifier: 'ledger', storageEncrypted: true, ...props,
+  });
+}
+
+CASES.push(
+  {
+    rule: 'MultiRegion-DDB1',
+    severity: 'error',
+    compliant: (app) => {
+      globalTable(stackIn(app, 'S', 'us-east-1'), {});
+      return 'S/Table';
+    },
+    nonCompliant: (app) => {
+      // The us-east-2 replica under the table stack's key (us-east-1's).
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const table = globalTable(stack, { sseSpecification: undefined });
+      table.addPropertyOverride('Replicas.1.SSESpecification.KMSMasterKeyId', { 'Fn::GetAtt': ['Key', 'Arn'] });
+      return 'S/Table';
+    },
+  },
+  {
+    rule: 'MultiRegion-DDB2',
+    severity: 'error',
+    compliant: (app) => {
+      globalTable(stackIn(app, 'S', 'us-east-1'), {});
+      return 'S/Table';
+    },
+    nonCompliant: (app) => {
+      globalTable(stackIn(app, 'S', 'us-east-1'), { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } });
+      return 'S/Table';
+    },
+  },
+  {
+    rule: 'MultiRegion-AUR1',
+    severity: 'error',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-2');
+      secondaryCluster(stack, { kmsKeyId: new kms.CfnKey(stack, 'Key', { enableKeyRotation: true }).attrArn });
+      return 'S/Cluster';
+    },
+    nonCompliant: (app) => {
+      secondaryCluster(stackIn(app, 'S', 'us-east-2'));
+      return 'S/Cluster';
+    },
+  },
+  {
+    rule: 'MultiRegion-CW3',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      globalTable(stack, {});
+      latencyAlarm(stack, 'orders');
+      const east2 = stackIn(app, 'E2', 'us-east-2');
+      secondaryCluster(east2, { kmsKeyId: new kms.CfnKey(east2, 'Key', { enableKeyRotation: true }).attrArn });
+      new cloudwatch.Alarm(east2, 'RpoLag', {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName: 'AuroraGlobalDBRPOLag', dimensionsMap: { DBClusterIdentifier: 'ledger-us-east-2', SourceRegion: 'us-east-1' }, period: Duration.minutes(1) }),
+        threshold: 5000, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 3,
+      });
+      return 'S/Table';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      globalTable(stack, {});
+      // An alarm on another table's latency does not count.
+      latencyAlarm(stack, 'invoices');
+      return 'S/Table';
+    },
+  },
+);
 
 /** A function's policy allowing it to publish to one namespace; returns the policy's path. */
 function publishPolicy(stack: Stack): string {

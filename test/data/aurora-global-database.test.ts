@@ -1,0 +1,145 @@
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
+import { newTestApp } from '../helpers/app';
+import { multiRegionFindings, openFindings } from '../helpers/nag';
+
+const AP = { activeRegions: ['eu-west-1', 'eu-central-1'], posture: Posture.ACTIVE_PASSIVE, primaryRegion: 'eu-west-1', account: '111111111111', stackNamePrefix: 'ledger' };
+
+function build(topologyProps: Partial<MultiRegionAppProps> = {}, props: Partial<AuroraGlobalDatabaseProps> = {}) {
+  const app = newTestApp();
+  const topology = new MultiRegionApp(app, 'Topology', { ...AP, ...topologyProps } as MultiRegionAppProps);
+  const db = new AuroraGlobalDatabase(topology, 'Db', { topology, ...props });
+  return { app, topology, db };
+}
+
+function keyIdOf(topology: MultiRegionApp, region: string): string {
+  return topology.regionalStack(region).resolve((topology.regionalKey(region).node.defaultChild as any).logicalId);
+}
+
+describe('AuroraGlobalDatabase', () => {
+  const { topology, db } = build();
+  const primary = Template.fromStack(topology.regionalStack('eu-west-1'));
+  const secondary = Template.fromStack(topology.regionalStack('eu-central-1'));
+
+  test('the writer cluster in the primary, under the primary\'s key, IAM auth on, and the global cluster made from it', () => {
+    primary.hasResourceProperties('AWS::RDS::DBCluster', {
+      DBClusterIdentifier: 'ledger-db-eu-west-1',
+      Engine: 'aurora-postgresql',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [keyIdOf(topology, 'eu-west-1'), 'Arn'] },
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+    });
+    primary.hasResourceProperties('AWS::RDS::GlobalCluster', {
+      GlobalClusterIdentifier: 'ledger-db',
+      SourceDBClusterIdentifier: Match.anyValue(),
+      DeletionProtection: true,
+    });
+    primary.resourceCountIs('AWS::RDS::DBInstance', 2);
+  });
+
+  test('the secondary joins the global cluster, under its own Region\'s key, without credentials', () => {
+    secondary.hasResourceProperties('AWS::RDS::DBCluster', {
+      DBClusterIdentifier: 'ledger-db-eu-central-1',
+      GlobalClusterIdentifier: 'ledger-db',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [keyIdOf(topology, 'eu-central-1'), 'Arn'] },
+      EnableIAMDatabaseAuthentication: true,
+      MasterUsername: Match.absent(),
+      MasterUserPassword: Match.absent(),
+    });
+    secondary.resourceCountIs('AWS::RDS::DBInstance', 1);
+    expect(topology.regionalStack('eu-central-1').dependencies).toContain(topology.regionalStack('eu-west-1'));
+  });
+
+  test('the master secret is replicated to the standby under the standby\'s key (alias ARN)', () => {
+    primary.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'ledger-db/master',
+      ReplicaRegions: [{ Region: 'eu-central-1', KmsKeyId: 'arn:aws:kms:eu-central-1:111111111111:alias/ledger/eu-central-1' }],
+    });
+  });
+
+  test('replication-lag and RPO-lag alarms in the secondary Region, 1 s / 5 s / 5 s', () => {
+    for (const [metric, threshold] of [['AuroraGlobalDBReplicationLag', 1000], ['AuroraGlobalDBReplicationLag', 5000], ['AuroraGlobalDBRPOLag', 5000]] as const) {
+      secondary.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/RDS', MetricName: metric, Threshold: threshold,
+        Dimensions: Match.arrayWith([{ Name: 'DBClusterIdentifier', Value: 'ledger-db-eu-central-1' }, { Name: 'SourceRegion', Value: 'eu-west-1' }]),
+      });
+    }
+    expect(db.alarms).toHaveLength(3);
+  });
+
+  test('is asynchronous with the RPO alarm\'s threshold as worst case', () => {
+    expect(db.replicationMode).toBe(ReplicationMode.ASYNCHRONOUS);
+    expect(db.worstCaseRpoSeconds).toBe(5);
+  });
+
+  test('the operator commands name the global cluster and the target cluster', () => {
+    expect(db.switchoverCommand('eu-central-1')).toBe('aws rds switchover-global-cluster --region eu-central-1 --global-cluster-identifier ledger-db '
+      + '--target-db-cluster-identifier arn:aws:rds:eu-central-1:111111111111:cluster:ledger-db-eu-central-1');
+    expect(db.failoverCommand('eu-central-1')).toMatch(/failover-global-cluster .* --allow-data-loss$/);
+  });
+});
+
+test('grantConnect names only that Region\'s cluster', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  db.grantConnect(role, 'eu-central-1', 'app_user');
+  Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: [Match.objectLike({
+      Action: 'rds-db:connect',
+      Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^arn:aws:rds-db:eu-central-1:111111111111:dbuser:$'), '/app_user'])] },
+    })] },
+  });
+});
+
+test('headless secondaries have no instance', () => {
+  const { topology } = build({}, { secondaryInstances: 0 });
+  Template.fromStack(topology.regionalStack('eu-central-1')).resourceCountIs('AWS::RDS::DBInstance', 0);
+});
+
+test('refuses an active-active topology, naming it', () => {
+  expect(() => build({ posture: Posture.ACTIVE_ACTIVE, primaryRegion: undefined })).toThrow(/is ACTIVE_ACTIVE \(eu-west-1, eu-central-1\); use posture Posture.ACTIVE_PASSIVE/);
+});
+
+test('refuses a VPC for a Region that is not active', () => {
+  const app = newTestApp();
+  const topology = new MultiRegionApp(app, 'Topology', AP as MultiRegionAppProps);
+  expect(() => new AuroraGlobalDatabase(topology, 'Db', { topology, vpcs: { 'us-east-1': {} as any } })).toThrow(/vpcs has a VPC for 'us-east-1'/);
+});
+
+test('nag-clean: no open AwsSolutions or MultiRegionChecks error', () => {
+  const { app } = build();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const findings = multiRegionFindings(app);
+  expect(findings).toEqual([]);
+  expect(openFindings(app, 'AwsSolutions').filter((f) => f.severity === 'error')).toEqual([]);
+});
+
+test('lagProbeDatabase feeds the existing PostgreSQL lag probe: primary writer, secondary reader, the Region\'s secret', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1'), vpc: db.vpc('eu-central-1'), encryptionKey: topology.regionalKey('eu-central-1') });
+  const fn = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1') } });
+  const config = JSON.stringify(Object.values(fn)[0].Properties.Environment.Variables.LAG_PROBE_CONFIG);
+  expect(config).toContain('postgres://postgres@');
+  expect(config).toContain('ReadEndpoint.Address');
+  expect(config).toContain(':5432/app?sslmode=require');
+  expect(config).toContain(':secretsmanager:eu-central-1:111111111111:secret:ledger-db/master');
+  expect(() => db.lagProbeDatabase('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster of ledger-db/);
+});
+
+test('addToDashboard graphs replication and RPO lag of each secondary', () => {
+  const { topology, db } = build();
+  const dashboard = new cloudwatch.Dashboard(topology.globalStack, 'Replication');
+  db.addToDashboard(dashboard);
+  const body = JSON.stringify(Template.fromStack(topology.globalStack).findResources('AWS::CloudWatch::Dashboard'));
+  expect(body).toContain('AuroraGlobalDBReplicationLag');
+  expect(body).toContain('AuroraGlobalDBRPOLag');
+  expect(body).toContain('eu-west-1 to eu-central-1 lag');
+});

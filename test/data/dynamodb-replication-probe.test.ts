@@ -1,0 +1,69 @@
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp } from '../../lib';
+import { newTestApp } from '../helpers/app';
+import { multiRegionFindings, openFindings } from '../helpers/nag';
+
+function build() {
+  const app = newTestApp();
+  const topology = new MultiRegionApp(app, 'Topology', { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'shop' });
+  const table = new DynamoDbGlobalTable(topology, 'Orders', { topology, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  const probes = [['us-east-1', 'us-east-2'], ['us-east-2', 'us-east-1']].map(([writer, reader]) => new DynamoDbReplicationProbe(
+    topology.regionalStack(writer), `OrdersProbe-${reader}`, { globalTable: table, writerRegion: writer, readerRegion: reader, partitionKeyName: 'pk' }));
+  return { app, topology, table, probes };
+}
+
+describe('DynamoDbReplicationProbe', () => {
+  test('writes only the writer\'s replica, reads only the reader\'s, and names the other Region\'s key by alias through DynamoDB there', () => {
+    const { topology } = build();
+    const template = Template.fromStack(topology.regionalStack('us-east-1'));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'], Resource: 'arn:aws:dynamodb:us-east-1:111111111111:table/shop-Orders' }),
+        Match.objectLike({ Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:us-east-2:111111111111:table/shop-Orders' }),
+        Match.objectLike({
+          Action: ['kms:Decrypt', 'kms:DescribeKey'],
+          Resource: 'arn:aws:kms:us-east-2:111111111111:key/*',
+          Condition: {
+            'StringEquals': { 'kms:ViaService': 'dynamodb.us-east-2.amazonaws.com' },
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/shop/us-east-2' },
+          },
+        }),
+      ]) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x', Architectures: ['arm64'],
+      Environment: { Variables: { DYNAMODB_PROBE_CONFIG: Match.stringLikeRegexp('"tableName":"shop-Orders".*"writerRegion":"us-east-1","readerRegion":"us-east-2"') } },
+    });
+  });
+
+  test('lag alarms at the table\'s 1 s / 5 s bands, registered', () => {
+    const { probes } = build();
+    expect(probes[0].lagWarningAlarm.node.defaultChild).toBeDefined();
+    const template = Template.fromStack(probes[0].lagWarningAlarm.stack);
+    for (const threshold of [1000, 5000]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'MultiRegion/Probes', MetricName: 'ReplicationLag', Threshold: threshold,
+        Dimensions: Match.arrayWith([{ Name: 'TableName', Value: 'shop-Orders' }]),
+      });
+    }
+    expect(probes[0].lagCriticalAlarm).toBeInstanceOf(cloudwatch.Alarm);
+  });
+
+  test('refuses a Region without a replica, naming it', () => {
+    const { topology, table } = build();
+    expect(() => new DynamoDbReplicationProbe(topology.regionalStack('us-east-1'), 'Bad', {
+      globalTable: table, writerRegion: 'us-east-1', readerRegion: 'eu-west-1', partitionKeyName: 'pk',
+    })).toThrow(/readerRegion 'eu-west-1' has no replica of shop-Orders; replica Regions: us-east-1, us-east-2/);
+  });
+
+  test('table and probes are nag-clean', () => {
+    const { app } = build();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(multiRegionFindings(app)).toEqual([]);
+    expect(openFindings(app, 'AwsSolutions')).toEqual([]);
+  });
+});
