@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
+  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
   MultiRegionChecks, MultiRegionProbes, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
@@ -64,6 +64,11 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   });
   new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
   probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
+
+  // Every alarm above (probes, Route 53 endpoint alarms) notifies an SNS topic of its own Region:
+  // one per regional stack under the Region's key, and one in the global stack (us-east-1).
+  // Subscribe with `subscriptions: [...]`, or through alarms.topic(region) / alarms.topicOf(stack).
+  new AlarmTopics(topology, 'AlarmTopics', { topology });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;

@@ -4,11 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
-import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
+import { registerAlarm } from '../private/alarm-registry';
+import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -84,12 +84,6 @@ export interface HealthProbeProps {
    * @default 5
    */
   readonly notRunningEvaluationPeriods?: number;
-
-  /**
-   * Topic every alarm of the probe notifies.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -190,7 +184,8 @@ export class HealthProbe extends Construct {
     });
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricRegionHealthy(), notRunningPeriods,
       `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`);
-    notifyTopic(props.alarmTopic, [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]);
+    // Actions come from AlarmTopics, which notifies every registered alarm of the app.
+    registerAlarm(this.regionUnhealthyAlarm); // probeNotRunningAlarm() registers its own
   }
 
   /** 1 when every target (and the DSQL cluster) was healthy, else 0; Minimum over one minute by default. */

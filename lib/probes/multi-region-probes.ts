@@ -6,7 +6,6 @@ import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { HealthProbe } from './health-probe';
 import { HealthTarget } from './health-target';
 import { LagProbeDatabase } from './lag-probe-database';
-import { ProbeAlarmTopic } from './probe-alarm-topic';
 import { ProbesDashboard } from './probes-dashboard';
 import { ReplicationLagProbe } from './replication-lag-probe';
 
@@ -59,12 +58,6 @@ export interface MultiRegionProbesProps {
    */
   readonly probesPerRun?: number;
   /**
-   * Whether each Region gets a `ProbeAlarmTopic` (encrypted with its `RegionalKey`) that all
-   * of its probes' alarms notify.
-   * @default true
-   */
-  readonly alarmTopics?: boolean;
-  /**
    * Retention of the probes' log groups.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -79,16 +72,15 @@ export interface MultiRegionProbesProps {
 
 /**
  * Both probes for every Region of a `MultiRegionApp`: a `HealthProbe` in each Region with
- * targets, a `ReplicationLagProbe` per database pair, log groups and topics under each
- * Region's own key, and one `ProbesDashboard` in the us-east-1 global stack.
+ * targets, a `ReplicationLagProbe` per database pair, log groups under each Region's own key,
+ * and one `ProbesDashboard` in the us-east-1 global stack. Their alarms notify the topics of
+ * the app's `AlarmTopics`.
  */
 export class MultiRegionProbes extends Construct {
   /** The health probes, by Region. */
   private readonly healthProbes = new Map<string, HealthProbe>();
   /** The lag probes, in the order of `lagDatabases`. */
   public readonly lagProbes: ReplicationLagProbe[] = [];
-  /** The alarm topics, by Region (empty when `alarmTopics` is false). */
-  private readonly topics = new Map<string, ProbeAlarmTopic>();
   /** The dashboard. */
   public readonly dashboard: ProbesDashboard;
 
@@ -113,19 +105,6 @@ export class MultiRegionProbes extends Construct {
       }
     }
 
-    const topicOf = (region: string) => {
-      if (props.alarmTopics === false) return undefined;
-      let topic = this.topics.get(region);
-      if (!topic) {
-        topic = new ProbeAlarmTopic(topology.regionalStack(region), `${id}AlarmTopic`, {
-          key: topology.regionalKey(region),
-          displayName: `Probe alarms of ${region}`,
-        });
-        this.topics.set(region, topic);
-      }
-      return topic.topic;
-    };
-
     for (const entry of props.healthTargets) {
       this.healthProbes.set(entry.region, new HealthProbe(topology.regionalStack(entry.region), `${id}HealthProbe`, {
         targets: entry.targets,
@@ -136,7 +115,6 @@ export class MultiRegionProbes extends Construct {
         probesPerRun: props.probesPerRun,
         encryptionKey: topology.regionalKey(entry.region),
         logRetention: props.logRetention,
-        alarmTopic: topicOf(entry.region),
       }));
     }
     for (const db of props.lagDatabases ?? []) {
@@ -146,7 +124,6 @@ export class MultiRegionProbes extends Construct {
         probesPerRun: props.probesPerRun,
         encryptionKey: topology.regionalKey(db.probeRegion),
         logRetention: props.logRetention,
-        alarmTopic: topicOf(db.probeRegion),
       }));
     }
 

@@ -1,29 +1,18 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { registerAlarm } from '../../private/alarm-registry';
 
 /**
  * The alarm that fires when a probe stops publishing: `metric` is a per-run metric read as
  * SampleCount, and missing data is breaching because missing data is the failure.
  */
 export function probeNotRunningAlarm(scope: Construct, metric: cloudwatch.Metric, periods: number, description: string): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'ProbeNotRunning', {
+  return registerAlarm(new cloudwatch.Alarm(scope, 'ProbeNotRunning', {
     alarmDescription: description,
     metric: metric.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: periods,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  });
-}
-
-/** Sends both the ALARM and the OK transitions of every alarm to `topic`, when there is one. */
-export function notifyTopic(topic: sns.ITopic | undefined, alarms: cloudwatch.Alarm[]): void {
-  if (!topic) return;
-  const action = new actions.SnsAction(topic);
-  for (const alarm of alarms) {
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-  }
+  }));
 }
