@@ -16,7 +16,7 @@ import { CW1 } from './rules/metrics-without-alarm';
 import { DNS2 } from './rules/route53-failover-ttl';
 import { DNS3 } from './rules/route53-health-check-speed';
 import { DNS1 } from './rules/route53-routed-record-health';
-import { MultiRegionRule } from './rules/template';
+import { inValidationPass, MultiRegionRule } from './rules/template';
 
 /** Every rule of the pack, in the order of the README's table. */
 const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2];
@@ -46,10 +46,11 @@ export class MultiRegionChecks extends NagPack {
 
   /**
    * Validates the construct tree. Unlike cdk-nag's base pack, only error-level findings fail the
-   * synth; warnings are reported (in the validation report) without blocking it.
+   * synth; warnings are reported (in the validation report) without blocking it. Within one
+   * call each resource is synthesized once for all rules.
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    const report = super.validateScope(scope);
+    const report = inValidationPass(() => super.validateScope(scope));
     return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
   }
 
