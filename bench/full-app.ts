@@ -13,7 +13,8 @@
 // written, and with the library's prebuilt bundles in place of esbuild (bench/prebundled-baseline.cjs),
 // which is the like-for-like comparison of constructs and checks (the target applies to it).
 // CPU time (user + system, child processes included, from /usr/bin/time) is printed beside wall
-// time: on a shared machine it is the steadier figure.
+// time: on a shared machine it is the steadier figure. BENCH_BEFORE_REF=<commit> adds the library
+// of that commit (its lib/ and bin/ with today's node_modules) as a before/after comparison.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -60,8 +61,10 @@ export function benchFullApp(): void {
   }
   const appJs = buildLibrary();
   const nodePath = { NODE_PATH: path.join(ROOT, 'node_modules') };
+  const before = process.env.BENCH_BEFORE_REF;
   const variants: Variant[] = [
     { name: 'library', label: 'library (bin/app.ts, compiled)', args: [appJs], env: {} },
+    ...(before ? [{ name: 'before', label: `library at ${before.slice(0, 12)}`, args: [buildLibrary(before)], env: {} }] : []),
     { name: 'baseline', label: 'baseline as written (esbuild at synth)', args: [path.join(BASELINE_DIR, 'app.js')], env: nodePath },
     {
       name: 'prebundled', label: 'baseline, same prebuilt bundles',
@@ -75,7 +78,7 @@ export function benchFullApp(): void {
       for (const v of variants) samples.get(v.name)!.push(runOnce(v, path.join(outRoot, v.name)));
       if (i === 0) {
         // Same resources: compare.js checks resource types per stack (exit 1 beyond 5 % difference).
-        for (const other of ['baseline', 'prebundled']) {
+        for (const other of variants.filter((v) => v.name !== 'library').map((v) => v.name)) {
           const out = execFileSync(process.execPath, [path.join(BASELINE_DIR, 'compare.js'), path.join(outRoot, 'library'), path.join(outRoot, other)], { encoding: 'utf8' });
           const lines = out.trim().split('\n');
           console.log(`compare.js library vs ${other}: ${lines.filter((l) => /^(resources|per-type)/.test(l)).join('; ')}`);
@@ -103,6 +106,7 @@ export function benchFullApp(): void {
       + `${ratio(lib.wallMs, m.wallMs).padStart(12)}${ratio(lib.cpuMs, m.cpuMs).padStart(11)}`);
   }
   console.log('ratio = library / variant; target: <= 1.10x against the baseline with the same prebuilt bundles');
+  if (!before) console.log('set BENCH_BEFORE_REF=<commit> to time the library of that commit too (the "before" figure)');
 }
 
 if (require.main === module) benchFullApp();

@@ -13,3 +13,8 @@ declare const appRole: import('aws-cdk-lib/aws-iam').IRole;
 declare const migrationRole: import('aws-cdk-lib/aws-iam').IRole;
 /** Any construct of your app (to acknowledge a finding on). */
 declare const resource: import('constructs').IConstruct;
+/** What earlier sections of the README build: the DSQL pair ("Data") and the probes ("Probes"). */
+declare const db: import('multi-region-cdk').DsqlPeeredClusters;
+declare const probes: import('multi-region-cdk').MultiRegionProbes;
+/** A construct of yours that holds customer data. */
+declare const customersCluster: import('constructs').IConstruct;
