@@ -86,6 +86,16 @@ describe('AlarmTopics', () => {
     }
   });
 
+  test('with aspect stabilization on (what cdk init sets), the topic made at synth gets the app\'s tags too', () => {
+    const { app, topology } = newTopology(Posture.ACTIVE_PASSIVE, { '@aws-cdk/core:aspectStabilization': true });
+    probesAndDns(topology);
+    new AlarmTopics(topology, 'AlarmTopics', { topology });
+    app.synth();
+    const global = Template.fromStack(topology.globalStack);
+    global.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopicsTopic') }] });
+    global.hasResourceProperties('AWS::SNS::Topic', { Tags: Match.arrayWith([{ Key: 'multi-region:app', Value: 'shop' }]) });
+  });
+
   test('works whatever the order: alarms of constructs added after AlarmTopics get actions too', () => {
     const { app, topology } = newTopology();
     new AlarmTopics(topology, 'AlarmTopics', { topology });
