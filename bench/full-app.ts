@@ -14,7 +14,8 @@
 // which is the like-for-like comparison of constructs and checks (the target applies to it).
 // CPU time (user + system, child processes included, from /usr/bin/time) is printed beside wall
 // time: on a shared machine it is the steadier figure. BENCH_BEFORE_REF=<commit> adds the library
-// of that commit (its lib/ and bin/ with today's node_modules) as a before/after comparison.
+// of that commit (its lib/ and bin/ with today's node_modules) as a before/after comparison;
+// BENCH_TSX=1 adds the library run through tsx, as this repository's `npx cdk synth` runs it.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -65,6 +66,8 @@ export function benchFullApp(): void {
   const variants: Variant[] = [
     { name: 'library', label: 'library (bin/app.ts, compiled)', args: [appJs], env: {} },
     ...(before ? [{ name: 'before', label: `library at ${before.slice(0, 12)}`, args: [buildLibrary(before)], env: {} }] : []),
+    // What this repository's own `npx cdk synth` runs: TypeScript through tsx, compiled at every synth.
+    ...(process.env.BENCH_TSX ? [{ name: 'tsx', label: 'library through tsx (this repo\'s cdk synth)', args: ['--import', 'tsx', path.join(ROOT, 'bin', 'app.ts')], env: {} }] : []),
     { name: 'baseline', label: 'baseline as written (esbuild at synth)', args: [path.join(BASELINE_DIR, 'app.js')], env: nodePath },
     {
       name: 'prebundled', label: 'baseline, same prebuilt bundles',
