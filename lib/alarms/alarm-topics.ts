@@ -138,8 +138,11 @@ export class AlarmTopics extends Construct {
     return topic;
   }
 
-  /** Adds an ALARM and an OK action to the topic of the alarm's stack. */
-  public notify(alarm: cloudwatch.Alarm): void {
+  /**
+   * Gives an alarm (of yours, or one the library made) an ALARM and an OK action to the topic of
+   * its stack (see `topicOf`); an alarm gets them once however often it is added.
+   */
+  public addAlarm(alarm: cloudwatch.Alarm): void {
     if (NOTIFIED.has(alarm)) return;
     NOTIFIED.add(alarm);
     const action = new actions.SnsAction(this.topicOf(Stack.of(alarm)));
@@ -156,6 +159,6 @@ class AlarmActions implements IAspect {
 
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node)) return;
-    for (const alarm of alarmsOf(node)) this.topics.notify(alarm);
+    for (const alarm of alarmsOf(node)) this.topics.addAlarm(alarm);
   }
 }

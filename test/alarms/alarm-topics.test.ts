@@ -149,7 +149,7 @@ describe('AlarmTopics', () => {
     new AlarmTopics(app, 'AlarmTopics', { topology });
     // An alarm of the team's own, given the same actions.
     const mine = new cloudwatch.Alarm(east2, 'Mine', { metric: new cloudwatch.Metric({ namespace: 'Team', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 });
-    (app.node.findChild('AlarmTopics') as AlarmTopics).notify(mine);
+    (app.node.findChild('AlarmTopics') as AlarmTopics).addAlarm(mine);
     for (const stack of [east1, east2]) {
       const t = Template.fromStack(stack);
       t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('RegionalKey'), 'Arn'] } });
