@@ -114,7 +114,7 @@ export function isTrue(value: unknown): boolean {
 
 /**
  * What one validation pass has already computed. The rules run on the finished tree, where a
- * resource's synthesized form and the lists of resources cannot change, yet each of 15 rules
+ * resource's synthesized form and the lists of resources cannot change, yet each of the rules
  * would otherwise resolve every resource again (and the app-wide rules scan the whole tree once
  * per resource they check). Outside a pass (a rule called alone, as in the rule tests) nothing
  * is cached.
