@@ -3,8 +3,8 @@ import { asList, isTrue, MultiRegionRule, synthesized } from './template';
 
 /**
  * An alarm that tells nobody when it fires: no ALARM action (and its actions not switched off on
- * purpose). The same check as AWS Config's managed rule cloudwatch-alarm-action-check with its
- * default alarmActionRequired (https://docs.aws.amazon.com/config/latest/developerguide/cloudwatch-alarm-action-check.html),
+ * purpose). The check of AWS Config's managed rule cloudwatch-alarm-action-check for its
+ * alarmActionRequired parameter (https://docs.aws.amazon.com/config/latest/developerguide/cloudwatch-alarm-action-check.html),
  * here at synth.
  */
 export const CW3: MultiRegionRule = {
