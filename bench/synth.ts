@@ -4,6 +4,7 @@
 // figure is the median of RUNS runs.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import { benchFullApp } from './full-app';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COUNTS = [2, 4, 8];
@@ -48,3 +49,6 @@ console.log('regions  library ms  handwritten ms  time ratio  library MiB  handw
 console.log('         (build + synth, excluding module loading)                                                 (ms from process start)');
 for (const row of rows) console.log(row);
 console.log('targets: time and memory ratio <= 1.3x; time growth roughly linear in Regions');
+
+// The whole default app against the hand-written aws-cdk-lib app of the same resources.
+benchFullApp();

@@ -2,7 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
+  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
   MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
@@ -97,6 +97,11 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     recoveryTimeObjective: Duration.minutes(5),
     manualApproval: true,
   });
+
+  // Every alarm above (probes, Route 53 endpoint alarms) notifies an SNS topic of its own Region:
+  // one per regional stack under the Region's key, and one in the global stack (us-east-1).
+  // Subscribe with `subscriptions: [...]`, or through alarms.topic(region) / alarms.topicOf(stack).
+  new AlarmTopics(topology, 'AlarmTopics', { topology });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;

@@ -35,3 +35,5 @@ export * from './gameday/region-switch-plan';
 export * from './data/dynamodb-global-table';
 export * from './data/aurora-global-database';
 export * from './data/dynamodb-replication-probe';
+export * from './alarms/alarm-topic';
+export * from './alarms/alarm-topics';

@@ -2,6 +2,7 @@ import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GA1 } from './rules/accelerator-endpoint-group-health';
+import { CW4 } from './rules/alarm-without-actions';
 import { GA2 } from './rules/accelerator-two-regions';
 import { DSQL1 } from './rules/dsql-customer-managed-key';
 import { DSQL2 } from './rules/dsql-deletion-protection';
@@ -17,7 +18,7 @@ import { CW1 } from './rules/metrics-without-alarm';
 import { DNS2 } from './rules/route53-failover-ttl';
 import { DNS3 } from './rules/route53-health-check-speed';
 import { DNS1 } from './rules/route53-routed-record-health';
-import { MultiRegionRule } from './rules/template';
+import { inValidationPass, MultiRegionRule } from './rules/template';
 import { AUR1 } from './rules/aurora-secondary-key';
 import { DDB2 } from './rules/dynamodb-global-table-pitr';
 import { DDB1 } from './rules/dynamodb-replica-key';
@@ -27,6 +28,7 @@ import { CW3 } from './rules/global-store-replication-alarm';
 const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, GD1];
 // The rules of the DynamoDB global table and Aurora global database (issue 11).
 RULES.push(DDB1, DDB2, AUR1, CW3);
+RULES.push(CW4);
 
 /**
  * A cdk-nag pack of multi-Region rules, checked on the synthesized resources of every stack
@@ -56,10 +58,11 @@ export class MultiRegionChecks extends NagPack {
 
   /**
    * Validates the construct tree. Unlike cdk-nag's base pack, only error-level findings fail the
-   * synth; warnings are reported (in the validation report) without blocking it.
+   * synth; warnings are reported (in the validation report) without blocking it. Within one
+   * call each resource is synthesized once for all rules.
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    const report = super.validateScope(scope);
+    const report = inValidationPass(() => super.validateScope(scope));
     return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
   }
 

@@ -4,13 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../private/alarm-registry';
 import { validationError } from '../private/errors';
 import { assertKnownRegion } from '../topology/regions';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
-import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
+import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -115,11 +114,6 @@ export interface DsqlProbeProps {
    */
   readonly logRetention?: logs.RetentionDays;
 
-  /**
-   * Topic every alarm of the probe notifies.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -284,11 +278,6 @@ export class DsqlProbe extends Construct {
     }));
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricEndpointReachable(this.region), notRunningPeriods,
       `The Aurora DSQL probe of ${this.region} (${this.databaseName}) published nothing for ${notRunningPeriods} minutes.`);
-    notifyTopic(props.alarmTopic, [
-      ...(this.consistencyViolationAlarm ? [this.consistencyViolationAlarm] : []),
-      ...(this.commitLatencyAlarm ? [this.commitLatencyAlarm] : []),
-      this.unreachableAlarm, this.probeNotRunningAlarm,
-    ]);
   }
 
   /** Time of one small write transaction on this Region's cluster, in ms; p90 over one minute by default. */

@@ -4,14 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../private/alarm-registry';
 import { validationError } from '../private/errors';
 import { HealthTarget } from './health-target';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
-import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
 import { bundleWithConfig, MAX_CONFIG_IN_ENVIRONMENT } from './private/config-asset';
+import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -79,12 +78,6 @@ export interface HealthProbeProps {
    * @default 5
    */
   readonly notRunningEvaluationPeriods?: number;
-
-  /**
-   * Topic every alarm of the probe notifies.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -202,10 +195,10 @@ export class HealthProbe extends Construct {
       // A silent probe is the not-running alarm's business; it must not fail the Region over.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    registerAlarm(this.regionUnhealthyAlarm);
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricRegionHealthy(), notRunningPeriods,
       `The health probe of ${this.region} published nothing for ${notRunningPeriods} minutes.`);
-    notifyTopic(props.alarmTopic, [this.regionUnhealthyAlarm, this.probeNotRunningAlarm]);
+    // Actions come from AlarmTopics, which notifies every registered alarm of the app.
+    registerAlarm(this.regionUnhealthyAlarm); // probeNotRunningAlarm() registers its own
   }
 
   /** 1 when every target (and the DSQL cluster) was healthy, else 0; Minimum over one minute by default. */

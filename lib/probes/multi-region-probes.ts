@@ -8,7 +8,6 @@ import { DsqlProbe } from './dsql-probe';
 import { HealthProbe } from './health-probe';
 import { HealthTarget } from './health-target';
 import { LagProbeDatabase } from './lag-probe-database';
-import { ProbeAlarmTopic } from './probe-alarm-topic';
 import { ProbesDashboard } from './probes-dashboard';
 import { ReplicationLagProbe } from './replication-lag-probe';
 import { Route53HealthCheckReference } from './route53-health-check-reference';
@@ -66,12 +65,6 @@ export interface MultiRegionProbesProps {
    */
   readonly probesPerRun?: number;
   /**
-   * Whether each Region gets a `ProbeAlarmTopic` (encrypted with its `RegionalKey`) that all
-   * of its probes' alarms notify.
-   * @default true
-   */
-  readonly alarmTopics?: boolean;
-  /**
    * Retention of the probes' log groups.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -88,8 +81,8 @@ export interface MultiRegionProbesProps {
 /**
  * The probes for every Region of a topology: a `HealthProbe` in each Region with targets, a
  * `ReplicationLagProbe` per asynchronous database pair, `DsqlProbe`s per peered Aurora DSQL
- * pair, log groups and topics under each Region's own key, and one `ProbesDashboard` in the
- * us-east-1 global stack.
+ * pair, log groups under each Region's own key, and one `ProbesDashboard` in the us-east-1
+ * global stack. Their alarms notify the topics of the app's `AlarmTopics`.
  */
 export class MultiRegionProbes extends Construct {
   /** The health probes, by Region. */
@@ -98,8 +91,6 @@ export class MultiRegionProbes extends Construct {
   public readonly lagProbes: ReplicationLagProbe[] = [];
   /** The DSQL probes, two per pair in the order of `dsqlPairs`: the one with the peer first. */
   public readonly dsqlProbes: DsqlProbe[] = [];
-  /** The alarm topics, by Region (empty when `alarmTopics` is false). */
-  private readonly topics = new Map<string, ProbeAlarmTopic>();
   /** The dashboard. */
   public readonly dashboard: ProbesDashboard;
 
@@ -132,19 +123,6 @@ export class MultiRegionProbes extends Construct {
       }
     }
 
-    const topicOf = (region: string) => {
-      if (props.alarmTopics === false) return undefined;
-      let topic = this.topics.get(region);
-      if (!topic) {
-        topic = new ProbeAlarmTopic(topology.regionalStack(region), `${id}AlarmTopic`, {
-          key: topology.regionalKey(region),
-          displayName: `Probe alarms of ${region}`,
-        });
-        this.topics.set(region, topic);
-      }
-      return topic.topic;
-    };
-
     for (const entry of props.healthTargets) {
       this.healthProbes.set(entry.region, new HealthProbe(topology.regionalStack(entry.region), `${id}HealthProbe`, {
         targets: entry.targets,
@@ -154,7 +132,6 @@ export class MultiRegionProbes extends Construct {
         probesPerRun: props.probesPerRun,
         encryptionKey: topology.regionalKey(entry.region),
         logRetention: props.logRetention,
-        alarmTopic: topicOf(entry.region),
       }));
     }
     for (const db of props.lagDatabases ?? []) {
@@ -164,7 +141,6 @@ export class MultiRegionProbes extends Construct {
         probesPerRun: props.probesPerRun,
         encryptionKey: topology.regionalKey(db.probeRegion),
         logRetention: props.logRetention,
-        alarmTopic: topicOf(db.probeRegion),
       }));
     }
 
@@ -173,10 +149,10 @@ export class MultiRegionProbes extends Construct {
       const cluster = (region: string) => ({ region, endpoint: pair.endpoint(region), clusterArn: pair.clusterArn(region) });
       const common = { databaseName: pair.node.id, namespace: props.namespace, probesPerRun: props.probesPerRun, logRetention: props.logRetention };
       this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(home), `${id}DsqlProbe-${pair.node.id}`, {
-        ...common, cluster: cluster(home), peer: cluster(other), encryptionKey: topology.regionalKey(home), alarmTopic: topicOf(home),
+        ...common, cluster: cluster(home), peer: cluster(other), encryptionKey: topology.regionalKey(home),
       }));
       this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(other), `${id}DsqlProbe-${pair.node.id}`, {
-        ...common, cluster: cluster(other), encryptionKey: topology.regionalKey(other), alarmTopic: topicOf(other),
+        ...common, cluster: cluster(other), encryptionKey: topology.regionalKey(other),
       }));
     }
 

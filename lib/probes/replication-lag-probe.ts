@@ -4,12 +4,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../private/alarm-registry';
 import { LagProbeDatabase } from './lag-probe-database';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
-import { notifyTopic, probeNotRunningAlarm } from './private/probe-alarms';
+import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
 
@@ -87,12 +86,6 @@ export interface ReplicationLagProbeProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Topic every alarm of the probe notifies.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
 
   /**
    * VPC to run in, for databases without a public endpoint (Aurora, RDS). DSQL needs none.
@@ -241,10 +234,10 @@ export class ReplicationLagProbe extends Construct {
       datapointsToAlarm: datapoints,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Actions come from AlarmTopics, which notifies every registered alarm of the app.
     registerAlarm(this.unreachableAlarm);
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricWriterReachable(), notRunningPeriods,
       `The replication-lag probe ${this.writerRegion} to ${this.readerRegion} published nothing for ${notRunningPeriods} minutes.`);
-    notifyTopic(props.alarmTopic, [this.lagWarningAlarm, this.lagCriticalAlarm, this.unreachableAlarm, this.probeNotRunningAlarm]);
   }
 
   /** Time from the writer's commit until the row was visible on the reader, in ms; Maximum over one minute by default. */

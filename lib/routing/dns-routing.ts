@@ -2,6 +2,7 @@ import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Stack, 
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { registerAlarm } from '../private/alarm-registry';
 import { IMultiRegionTopology, ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { FailoverBudgetReport } from './failover-budget-report';
@@ -161,13 +162,13 @@ export class DnsRouting extends Construct {
       Tags.of(endpointCheck).add('Name', `${this.recordName} ${r.region} endpoint`);
       this.endpointHealthChecks.set(r.region, endpointCheck);
       if (props.endpointAlarms ?? true) {
-        this.endpointAlarmsByRegion.set(r.region, this.metricEndpointHealthCheckStatus(r.region).createAlarm(this, `EndpointUnhealthy-${r.region}`, {
+        this.endpointAlarmsByRegion.set(r.region, registerAlarm(this.metricEndpointHealthCheckStatus(r.region).createAlarm(this, `EndpointUnhealthy-${r.region}`, {
           alarmDescription: `Route 53 sees the ${r.region} endpoint of ${this.recordName} as unhealthy, so its record leaves DNS.`,
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }));
+        })));
       }
 
       const recordCheck = r.healthAlarm

@@ -13,7 +13,7 @@ describe('MultiRegionChecks', () => {
       'MultiRegion-DNS1', 'MultiRegion-DNS2', 'MultiRegion-DNS3', 'MultiRegion-GA1', 'MultiRegion-GA2', 'MultiRegion-LOG1',
       'MultiRegion-LOG2', 'MultiRegion-CW1', 'MultiRegion-CW2',
       'MultiRegion-GD1',
-      'MultiRegion-DDB1', 'MultiRegion-DDB2', 'MultiRegion-AUR1', 'MultiRegion-CW3',
+      'MultiRegion-DDB1', 'MultiRegion-DDB2', 'MultiRegion-AUR1', 'MultiRegion-CW3', 'MultiRegion-CW4',
     ]);
   });
 

@@ -348,6 +348,29 @@ const CASES: Case[] = [
       return 'S/Latency';
     },
   },
+  {
+    rule: 'MultiRegion-CW4',
+    severity: 'warning',
+    compliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      const metric = new cloudwatch.Metric({ namespace: 'Shop/Health', metricName: 'Healthy', period: Duration.minutes(1) });
+      new cloudwatch.CfnAlarm(stack, 'Notifying', {
+        metricName: 'Healthy', namespace: 'Shop/Health', statistic: 'Minimum', period: 60, threshold: 1, evaluationPeriods: 1,
+        comparisonOperator: 'LessThanThreshold', alarmActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:oncall`],
+      });
+      // Actions switched off on purpose: not checked.
+      new cloudwatch.Alarm(stack, 'Muted', { metric, threshold: 1, evaluationPeriods: 1, actionsEnabled: false });
+      return 'S/Notifying';
+    },
+    nonCompliant: (app) => {
+      const stack = stackIn(app, 'S', 'us-east-1');
+      new cloudwatch.CfnAlarm(stack, 'Silent', {
+        metricName: 'Healthy', namespace: 'Shop/Health', statistic: 'Minimum', period: 60, threshold: 1, evaluationPeriods: 1,
+        comparisonOperator: 'LessThanThreshold', okActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:oncall`],
+      });
+      return 'S/Silent';
+    },
+  },
 ];
 
 // The DynamoDB global table and Aurora global database rules.

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
+import { AlarmTopics, AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
 import { newTestApp } from '../helpers/app';
 import { multiRegionFindings, openFindings } from '../helpers/nag';
 
@@ -114,7 +114,8 @@ test('refuses a VPC for a Region that is not active', () => {
 });
 
 test('nag-clean: no open AwsSolutions or MultiRegionChecks error', () => {
-  const { app } = build();
+  const { app, topology } = build();
+  new AlarmTopics(topology, 'AlarmTopics', { topology });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const findings = multiRegionFindings(app);
   expect(findings).toEqual([]);

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp } from '../../lib';
+import { AlarmTopics, DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp } from '../../lib';
 import { newTestApp } from '../helpers/app';
 import { multiRegionFindings, openFindings } from '../helpers/nag';
 
@@ -61,7 +61,8 @@ describe('DynamoDbReplicationProbe', () => {
   });
 
   test('table and probes are nag-clean', () => {
-    const { app } = build();
+    const { app, topology } = build();
+    new AlarmTopics(topology, 'AlarmTopics', { topology });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(multiRegionFindings(app)).toEqual([]);
     expect(openFindings(app, 'AwsSolutions')).toEqual([]);

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { appResources, asList, synthesized } from './template';
+import { appResources, asList, passMemo, synthesized } from './template';
 
 /** One metric an alarm watches. */
 export interface AlarmedMetric {
@@ -13,6 +13,10 @@ export interface AlarmedMetric {
 
 /** The metrics that alarms anywhere in the app watch, single-metric or metric-math. */
 export function alarmedMetrics(node: IConstruct): AlarmedMetric[] {
+  return passMemo('alarmedMetrics', node.node.root, () => collectAlarmedMetrics(node));
+}
+
+function collectAlarmedMetrics(node: IConstruct): AlarmedMetric[] {
   const metrics: AlarmedMetric[] = [];
   for (const alarm of appResources(node).filter((r) => r.cfnResourceType === 'AWS::CloudWatch::Alarm')) {
     const props = synthesized(alarm).properties;

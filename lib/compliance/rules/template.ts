@@ -34,6 +34,14 @@ export interface SynthesizedResource {
  * catch raw overrides and hand-written stacks alike.
  */
 export function synthesized(node: CfnResource): SynthesizedResource {
+  const cached = pass?.synthesized.get(node);
+  if (cached) return cached;
+  const resource = synthesize(node);
+  pass?.synthesized.set(node, resource);
+  return resource;
+}
+
+function synthesize(node: CfnResource): SynthesizedResource {
   const stack = Stack.of(node);
   const rendered = stack.resolve((node as unknown as { _toCloudFormation(): object })._toCloudFormation()) as { Resources: Record<string, any> };
   const [logicalId, resource] = Object.entries(rendered.Resources)[0];
@@ -72,13 +80,14 @@ export function referencedLogicalIds(value: unknown): string[] {
 
 /** Every L1 resource of the app the construct belongs to, so a rule can see the whole app. */
 export function appResources(node: IConstruct): CfnResource[] {
-  return node.node.root.node.findAll().filter(CfnResource.isCfnResource);
+  const root = node.node.root;
+  return passMemo('appResources', root, () => root.node.findAll().filter(CfnResource.isCfnResource));
 }
 
 /** Every L1 resource of the construct's stack (not of its nested stacks). */
 export function stackResources(node: IConstruct): CfnResource[] {
   const stack = Stack.of(node);
-  return stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+  return passMemo('stackResources', stack, () => stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack));
 }
 
 /** The resources of `type` among `resources`, synthesized. */
@@ -101,4 +110,40 @@ export function asNumber(value: unknown): number | undefined {
 /** True for `true` or `'true'`, as CloudFormation accepts both. */
 export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/**
+ * What one validation pass has already computed. The rules run on the finished tree, where a
+ * resource's synthesized form and the lists of resources cannot change, yet each of the rules
+ * would otherwise resolve every resource again (and the app-wide rules scan the whole tree once
+ * per resource they check). Outside a pass (a rule called alone, as in the rule tests) nothing
+ * is cached.
+ */
+interface PassCache {
+  readonly synthesized: WeakMap<CfnResource, SynthesizedResource>;
+  readonly values: Map<string, WeakMap<object, unknown>>;
+}
+
+let pass: PassCache | undefined;
+
+/** Runs `fn` as one validation pass: each resource is synthesized at most once inside it. */
+export function inValidationPass<T>(fn: () => T): T {
+  const outer = pass;
+  pass = { synthesized: new WeakMap(), values: new Map() };
+  try {
+    return fn();
+  } finally {
+    pass = outer;
+  }
+}
+
+/** `produce()` once per `key` and `kind` within a validation pass; every time outside one. */
+export function passMemo<K extends object, V>(kind: string, key: K, produce: () => V): V {
+  if (!pass) return produce();
+  let byKey = pass.values.get(kind);
+  if (!byKey) pass.values.set(kind, byKey = new WeakMap());
+  if (byKey.has(key)) return byKey.get(key) as V;
+  const value = produce();
+  byKey.set(key, value);
+  return value;
 }

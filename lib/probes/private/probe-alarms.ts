@@ -1,6 +1,4 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../../private/alarm-registry';
 
@@ -17,14 +15,4 @@ export function probeNotRunningAlarm(scope: Construct, metric: cloudwatch.Metric
     evaluationPeriods: periods,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
   }));
-}
-
-/** Sends both the ALARM and the OK transitions of every alarm to `topic`, when there is one. */
-export function notifyTopic(topic: sns.ITopic | undefined, alarms: cloudwatch.Alarm[]): void {
-  if (!topic) return;
-  const action = new actions.SnsAction(topic);
-  for (const alarm of alarms) {
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-  }
 }
