@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { FailoverPathBudget, renderBudgetMarkdown } from './failover-budget';
+import { FailoverPathBudget } from './failover-budget';
+import { renderBudgetMarkdown } from './private/failover-math';
 
 /** File names of the report, inside the cloud assembly. */
 export const FAILOVER_BUDGET_JSON = 'failover-budget.json';
