@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RecoveryObjectives, RecoveryTier, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -63,6 +63,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     regions: routedRegions,
   });
   new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
+  // Recovery objectives, checked at synth against the failover budget of both paths (worst case
+  // 300 s each, every term in cdk.out/failover-budget.md) and the data's RPO (DSQL: synchronous, 0).
+  new RecoveryObjectives(topology, 'Objectives', { tier: RecoveryTier.ECOMMERCE, dataStores: [dsql] });
   probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));

@@ -3,6 +3,7 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GA1 } from './rules/accelerator-endpoint-group-health';
 import { GA2 } from './rules/accelerator-two-regions';
+import { GA3 } from './rules/accelerator-unknown-failover';
 import { DSQL1 } from './rules/dsql-customer-managed-key';
 import { DSQL2 } from './rules/dsql-deletion-protection';
 import { DSQL3 } from './rules/dsql-witness';
@@ -16,10 +17,11 @@ import { CW1 } from './rules/metrics-without-alarm';
 import { DNS2 } from './rules/route53-failover-ttl';
 import { DNS3 } from './rules/route53-health-check-speed';
 import { DNS1 } from './rules/route53-routed-record-health';
+import { DNS4 } from './rules/route53-routed-record-ttl';
 import { MultiRegionRule } from './rules/template';
 
 /** Every rule of the pack, in the order of the README's table. */
-const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2];
+const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, DNS4, GA3];
 
 /**
  * A cdk-nag pack of multi-Region rules, checked on the synthesized resources of every stack

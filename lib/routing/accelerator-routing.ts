@@ -10,6 +10,7 @@ import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime
 import { CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, DeepHealthController } from './private/deep-health-controller';
 import { alarmTerms, targetHealthTerm } from './private/detection-terms';
 import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
+import { markUnknownFailoverTerms } from './private/unknown-terms';
 import { RegionalEndpointKind } from './regional-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
 import { checkInterval, checkThreshold, checkTrafficDial } from './routing-validation';
@@ -180,6 +181,9 @@ export class AcceleratorRouting extends Construct {
         ...(follow ? ['The controller changes dials outside CloudFormation; a deploy that changes an endpoint group resets its dial to the template\'s value.'] : []),
       ],
     });
+    for (const r of this.failoverBudget.regions) {
+      markUnknownFailoverTerms(this.groups.get(r.region)!.node.defaultChild!, r.unknownTerms);
+    }
     if (!this.failoverBudget.complete) {
       Annotations.of(this).addWarningV2('multi-region-cdk:failover-budget-unknown',
         `The accelerator failover budget has UNKNOWN terms (${this.failoverBudget.regions.flatMap((r) => r.unknownTerms.map((t) => `${r.region}: ${t}`)).join('; ')}); its worst case is at least ${this.failoverBudget.worstCaseSeconds} s.`);

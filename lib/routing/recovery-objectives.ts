@@ -99,6 +99,7 @@ export class RecoveryObjectives extends Construct {
     this.rpoSeconds = rpo.toSeconds();
     this.tierName = props.tier && props.rto === undefined && props.rpo === undefined ? props.tier.name : 'custom';
     this.dataStores = [...(props.dataStores ?? [])];
+    FailoverBudgetReport.of(this)._registerObjectives(this);
     this.node.addValidation({
       validate: () => {
         const broken = this.brokenObjectives();
@@ -106,12 +107,34 @@ export class RecoveryObjectives extends Construct {
           throw validationError('RecoveryObjectivesNotMet',
             `Recovery objectives (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s) are not met:\n- ${broken.join('\n- ')}`, this);
         }
-        Annotations.of(this).addInfo(`Recovery objectives met (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s): `
+        const owner = this.infoOwner();
+        Annotations.of(owner).addInfo(`Recovery objectives met (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s): `
           + FailoverBudgetReport.of(this).paths.map((p) => `${p.path} worst case ${p.worstCaseSeconds} s`).join(', ')
           + (this.dataStores.length > 0 ? `; data stores ${this.dataStores.map((d) => `${d.node.path} RPO ${d.worstCaseRpoSeconds} s`).join(', ')}` : ''));
         return [];
       },
     });
+  }
+
+  /** One line per objective for the report: what is checked and its margin. */
+  public summary(): string[] {
+    const lines = [`Objectives: ${this.tierName}, RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s (${this.node.path}).`];
+    for (const p of FailoverBudgetReport.of(this).paths) {
+      lines.push(`${p.path} path: worst case ${p.complete ? '' : 'at least '}${p.worstCaseSeconds} s against the RTO of ${this.rtoSeconds} s: `
+        + (p.complete && p.worstCaseSeconds <= this.rtoSeconds ? 'met' : 'NOT met'));
+    }
+    for (const d of this.dataStores) {
+      lines.push(`data store ${d.node.path} (${d.replicationMode}): worst-case RPO ${d.worstCaseRpoSeconds} s against the RPO of ${this.rpoSeconds} s: `
+        + (d.worstCaseRpoSeconds <= this.rpoSeconds ? 'met' : 'NOT met') + ` (${d.rpoBasis})`);
+    }
+    return lines;
+  }
+
+  /** A construct inside a stack to carry the synth-time info line (this construct may sit outside every stack). */
+  private infoOwner(): IConstruct {
+    const paths = FailoverBudgetReport.of(this).paths;
+    const first = paths.length > 0 ? this.node.root.node.findAll().find((c) => c.node.path === paths[0].constructPath) : undefined;
+    return first ?? this;
   }
 
   /**

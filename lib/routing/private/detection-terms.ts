@@ -95,16 +95,18 @@ export function alarmTimingUnknown(r: RoutedRegion): boolean {
 /** Default health-check figures of a target group, per the ELB guides, when the template leaves them out. */
 function targetGroupFigures(tg: elbv2.CfnTargetGroup): { seconds?: number; source: string; basis: FailoverTermBasis } {
   const path = tg.node.path;
-  const lambdaTarget = tg.targetType === 'lambda';
-  const enabled = tg.healthCheckEnabled;
-  if (lambdaTarget && enabled !== true) {
+  // The L2 target group sets these lazily; resolve them as the template will hold them.
+  const resolve = (v: unknown) => Stack.of(tg).resolve(v);
+  const lambdaTarget = resolve(tg.targetType) === 'lambda';
+  const enabled = resolve(tg.healthCheckEnabled);
+  if (lambdaTarget && enabled !== true && enabled !== 'true') {
     return { source: `${path}: health checks are disabled (the default for Lambda targets), so target health never turns unhealthy`, basis: FailoverTermBasis.UNKNOWN };
   }
-  if (enabled === false) {
+  if (enabled === false || enabled === 'false') {
     return { source: `${path}: health checks are disabled`, basis: FailoverTermBasis.UNKNOWN };
   }
-  const interval = concreteNumber(tg.healthCheckIntervalSeconds);
-  const threshold = concreteNumber(tg.unhealthyThresholdCount);
+  const interval = concreteNumber(resolve(tg.healthCheckIntervalSeconds));
+  const threshold = concreteNumber(resolve(tg.unhealthyThresholdCount));
   const defaulted = interval === undefined || threshold === undefined;
   // ELB defaults: interval 30 s (35 s for Lambda targets), unhealthy threshold 2 (ALB guide,
   // "Health checks for Application Load Balancer target groups").
