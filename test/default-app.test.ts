@@ -54,7 +54,8 @@ describe('the default app', () => {
     const accelerator = Template.fromStack(topology.acceleratorStack);
     accelerator.resourceCountIs('AWS::GlobalAccelerator::EndpointGroup', 2);
     const budget = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'failover-budget.json'), 'utf8'));
-    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds])).toEqual([['dns', 30], ['accelerator', 30]]);
+    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 300, true], ['accelerator', 300, true]]);
+    expect(budget.objectives.map((o: any) => [o.tier, o.rtoSeconds, o.rpoSeconds])).toEqual([['ECOMMERCE', 300, 60]]);
   });
 
   test('runs AwsSolutions and MultiRegionChecks on every stack', () => {
