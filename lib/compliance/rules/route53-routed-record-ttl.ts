@@ -7,6 +7,13 @@ import { asList, asNumber, MultiRegionRule, stackResources, synthesized } from '
 /** Bound on a routed record's failover time when the app states no recovery objectives. */
 export const ROUTED_RECORD_DEFAULT_BOUND_SECONDS = 300;
 
+/** The logical id a Ref or Fn::GetAtt names. */
+function referenced(value: any): string | undefined {
+  if (typeof value?.Ref === 'string') return value.Ref;
+  const getAtt = value?.['Fn::GetAtt'];
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
 /** Detection time of a health check in the stack: interval x threshold; CALCULATED: its slowest child; alarm-based: 0 (not readable here). */
 function detectionSeconds(node: CfnResource, logicalId: string, depth = 0): number {
   if (depth > 3) return 0;
@@ -14,7 +21,10 @@ function detectionSeconds(node: CfnResource, logicalId: string, depth = 0): numb
   if (!check) return 0;
   const config = synthesized(check).properties.HealthCheckConfig ?? {};
   if (config.Type === 'CALCULATED') {
-    return Math.max(0, ...asList<any>(config.ChildHealthChecks).map((c) => (typeof c?.Ref === 'string' ? detectionSeconds(node, c.Ref, depth + 1) : 0)));
+    return Math.max(0, ...asList<any>(config.ChildHealthChecks).map((c) => {
+      const id = referenced(c);
+      return id ? detectionSeconds(node, id, depth + 1) : 0;
+    }));
   }
   if (config.Type === 'CLOUDWATCH_METRIC' || config.Type === 'RECOVERY_CONTROL') return 0;
   return (asNumber(config.RequestInterval) ?? 30) * (asNumber(config.FailureThreshold) ?? 3);
@@ -34,7 +44,8 @@ export const DNS4: MultiRegionRule = {
     const bound = RecoveryObjectives.find(node)?.rtoSeconds ?? ROUTED_RECORD_DEFAULT_BOUND_SECONDS;
     const tooSlow = routed.some((r) => {
       const ttl = asNumber(r.TTL) ?? Infinity;
-      const detection = typeof r.HealthCheckId?.Ref === 'string' ? detectionSeconds(node, r.HealthCheckId.Ref) : 0;
+      const checkId = referenced(r.HealthCheckId);
+      const detection = checkId ? detectionSeconds(node, checkId) : 0;
       return ttl + detection > bound;
     });
     return tooSlow ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
