@@ -7,7 +7,8 @@ import { RoutedRegion } from '../routed-region';
 import { unknownTerm } from './failover-math';
 
 /** CloudWatch evaluates alarms with a period of a minute or more once a minute. */
-const CLOUDWATCH_EVALUATION_NOTE = 'CloudWatch evaluates alarms of a period of one minute or more every minute (CloudWatch User Guide, "Using Amazon CloudWatch alarms")';
+const CLOUDWATCH_EVALUATION_NOTE = 'for a period of a minute or more an alarm is evaluated every minute over the window of Period x EvaluationPeriods ending then '
+  + '(CloudWatch User Guide, "Using Amazon CloudWatch alarms", Evaluating an alarm), so the M-th breaching period counts once it ends';
 
 /** Route 53's alias answers for a load balancer carry the load balancer's own TTL. */
 export const ELB_ALIAS_TTL_SECONDS = 60;

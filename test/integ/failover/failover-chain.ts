@@ -131,13 +131,16 @@ export async function runFailoverChain(settings: ChainSettings): Promise<ChainRe
     loops.push((async () => {
       for (let run = 0; !stop; run++) {
         const next = started + (run + 1) * settings.intervalMs;
-        if (run === settings.healthyRuns) {
+        const [summary] = await Promise.all(regions.map((r) => runHealthProbe(probeConfig(r), { cloudwatch }, { publishAttempts: 2, log: () => undefined })));
+        datapoints.push({ atMs: now(), healthy: summary.regionHealthy });
+        if (run === settings.healthyRuns - 1) {
+          // The worst alignment: the target fails right after a probe run, so the failure is
+          // seen one full interval later.
           down = true;
           t0 = Date.now();
           events.push({ event: 'target down', atMs: 0 });
+          datapoints[datapoints.length - 1] = { ...datapoints[datapoints.length - 1], atMs: -1 };
         }
-        const [summary] = await Promise.all(regions.map((r) => runHealthProbe(probeConfig(r), { cloudwatch }, { publishAttempts: 2, log: () => undefined })));
-        datapoints.push({ atMs: now(), healthy: summary.regionHealthy });
         if (!summary.regionHealthy && !events.some((e) => e.event === 'unhealthy datapoint published')) events.push({ event: 'unhealthy datapoint published', atMs: now() });
         if (summary.regionHealthy && down === false && events.some((e) => e.event === 'target up') && !events.some((e) => e.event === 'healthy datapoint published')) {
           events.push({ event: 'healthy datapoint published', atMs: now() });
@@ -151,7 +154,10 @@ export async function runFailoverChain(settings: ChainSettings): Promise<ChainRe
         const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: regions.map(alarmName) }));
         for (const a of out.MetricAlarms ?? []) {
           const region = regions.find((r) => alarmName(r) === a.AlarmName)!;
-          if (lastState[region] !== a.StateValue && !Number.isNaN(t0)) events.push({ event: `alarm ${region} ${a.StateValue}`, atMs: now() });
+          // The alarm's own time of the change, not the time this poll saw it.
+          if (lastState[region] !== a.StateValue && !Number.isNaN(t0)) {
+            events.push({ event: `alarm ${region} ${a.StateValue}`, atMs: (a.StateUpdatedTimestamp?.getTime() ?? Date.now()) - t0 });
+          }
           lastState = { ...lastState, [region]: a.StateValue! };
         }
         await sleep(1000);
