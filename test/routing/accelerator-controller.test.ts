@@ -134,3 +134,13 @@ describe.each([Posture.ACTIVE_ACTIVE, Posture.ACTIVE_PASSIVE])('the controller\'
     }
   });
 });
+
+test('followHealthAlarms: false leaves the accelerator on target health alone', () => {
+  const { topology } = newTopology();
+  const regions = withAlarms(topology, constructRegions(topology));
+  const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions, followHealthAlarms: false });
+  expect(accelerator.controllerFunction).toBeUndefined();
+  expect(accelerator.failoverBudget.regions[0].terms.map((t) => t.branch)).toEqual(['target health']);
+  expect(accelerator.failoverBudget.worstCaseSeconds).toBe(20);
+  Template.fromStack(topology.acceleratorStack).resourceCountIs('AWS::Events::EventBus', 0);
+});
