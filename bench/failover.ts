@@ -38,7 +38,7 @@ function print(result: ChainResult): void {
   console.log(`  failure -> first unhealthy datapoint published   ${seconds(published).padEnd(12)} <= ${INTERVAL_S} s (publishing interval)`);
   console.log(`  failure -> alarm rule met (own evaluation)       ${seconds(result.ruleAlarmAtMs).padEnd(12)} <= ${budgetAlarm} s (interval ${INTERVAL_S} + ${M} x ${INTERVAL_S}: the rule over the published datapoints, evaluated at the end of each period as CloudWatch documents)`);
   console.log(`  failure -> alarm in ALARM (LocalStack)           ${seconds(alarm).padEnd(12)} <= ${budgetAlarm} s in AWS; LocalStack evaluates on its own schedule (StateUpdatedTimestamp)`);
-  console.log(`  alarm -> controller drained the Region           ${seconds(drained !== undefined && alarm !== undefined ? drained - alarm : undefined).padEnd(12)} <= ${RECONCILE_S} s + run (reconcile schedule; run bound 30 s)`);
+  console.log(`  alarm -> controller drained the Region           ${seconds(drained !== undefined && alarm !== undefined ? drained - alarm : undefined).padEnd(12)} <= ${RECONCILE_S} s + run (reconcile schedule; run bound 15 s, the controller's timeout)`);
   const runs = result.events.filter((e) => e.event.startsWith('controller set'));
   console.log(`  controller actions: ${runs.map((e) => e.event).join('; ')}`);
   console.log(`  failure -> controller drained the Region         ${seconds(drained).padEnd(12)} <= ${budgetController} s + run + dial propagation (not measured: Global Accelerator is mocked)`);

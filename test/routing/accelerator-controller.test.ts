@@ -121,7 +121,7 @@ describe.each([Posture.ACTIVE_ACTIVE, Posture.ACTIVE_PASSIVE])('the controller\'
       EventBusName: Match.anyValue(), EventPattern: { 'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 30, Environment: { Variables: { ACCELERATOR_CONTROLLER_CONFIG: Match.anyValue() } } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 15, Environment: { Variables: { ACCELERATOR_CONTROLLER_CONFIG: Match.anyValue() } } });
   });
 
   test('each alarm\'s Region forwards its state changes to the bus in us-west-2', () => {

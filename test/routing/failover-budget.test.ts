@@ -94,10 +94,10 @@ describe('failover budget with health alarms and placeholder endpoints', () => {
       ['deep-health alarm + controller', 'health metric publishing interval', 300, 'ASSUMED'],
       ['deep-health alarm + controller', 'alarm: datapoints to alarm x period', 300, 'CONFIGURED'],
       ['deep-health alarm + controller', 'controller reacts: alarm state-change event, at the latest the reconcile schedule', 60, 'CONFIGURED'],
-      ['deep-health alarm + controller', 'controller run (its Lambda timeout)', 30, 'CONFIGURED'],
+      ['deep-health alarm + controller', 'controller run (its Lambda timeout)', 15, 'CONFIGURED'],
       ['deep-health alarm + controller', 'Global Accelerator applies the new traffic dial', 30, 'ASSUMED'],
     ]);
-    expect(accelerator.failoverBudget).toMatchObject({ worstCaseSeconds: 720, complete: true });
+    expect(accelerator.failoverBudget).toMatchObject({ worstCaseSeconds: 705, complete: true });
   });
 });
 

@@ -16,7 +16,7 @@ import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
 /** The controller function's timeout: the bound on one run. */
-export const CONTROLLER_TIMEOUT_SECONDS = 30;
+export const CONTROLLER_TIMEOUT_SECONDS = 15;
 
 /** One Region the controller steers. */
 export interface ControllerRegionSpec {

@@ -1,6 +1,7 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HealthProbe } from '../../probes/health-probe';
 import { FailoverTerm, FailoverTermBasis } from '../failover-budget';
 import { RoutedRegion } from '../routed-region';
@@ -23,6 +24,9 @@ interface AlarmFigures {
   readonly period?: number;
   readonly datapoints?: number;
   readonly alarmSource: string;
+  /** How long after its run starts a HealthProbe's datapoint can arrive: the probe function's timeout. */
+  readonly runSeconds?: number;
+  readonly runSource?: string;
 }
 
 function concreteNumber(value: number | undefined): number | undefined {
@@ -48,7 +52,17 @@ function alarmFigures(r: RoutedRegion): AlarmFigures {
     const evaluationPeriods = concreteNumber(cfn.evaluationPeriods);
     const datapoints = concreteNumber(cfn.datapointsToAlarm) ?? evaluationPeriods;
     const probe = alarm.node.scope instanceof HealthProbe;
+    let runSeconds: number | undefined;
+    let runSource: string | undefined;
+    if (probe) {
+      const fn = (alarm.node.scope as HealthProbe).function.node.defaultChild as lambda.CfnFunction | undefined;
+      runSeconds = fn ? concreteNumber(Stack.of(fn).resolve(fn.timeout)) : undefined;
+      runSource = `${alarm.node.scope!.node.path}: the probe publishes at the end of its run, which its Lambda timeout bounds `
+        + '(a run that starts just before a period ends lands after that period\'s evaluation)';
+    }
     return {
+      runSeconds,
+      runSource,
       interval: probe ? 60 : period,
       intervalSource: probe
         ? `${alarm.node.scope!.node.path} (HealthProbe) runs every minute`
@@ -85,7 +99,11 @@ export function alarmTerms(r: RoutedRegion, branch: string): FailoverTerm[] {
       basis: r.healthAlarmTiming || r.healthAlarm instanceof cloudwatch.Alarm ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.UNKNOWN,
       branch,
     };
-  return [intervalTerm, alarmTerm];
+  const runTerm: FailoverTerm[] = f.runSource === undefined ? []
+    : [f.runSeconds === undefined
+      ? unknownTerm('probe run until it publishes', f.runSource, branch)
+      : { name: 'probe run until it publishes (its Lambda timeout)', seconds: f.runSeconds, source: f.runSource, basis: FailoverTermBasis.CONFIGURED, branch }];
+  return [intervalTerm, ...runTerm, alarmTerm];
 }
 
 /** True when the Region's alarm timing cannot be read and was not stated. */
