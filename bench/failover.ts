@@ -42,7 +42,7 @@ function print(result: ChainResult): void {
   const runs = result.events.filter((e) => e.event.startsWith('controller set'));
   console.log(`  controller actions: ${runs.map((e) => e.event).join('; ')}`);
   console.log(`  failure -> controller drained the Region         ${seconds(drained).padEnd(12)} <= ${budgetController} s + run + dial propagation (not measured: Global Accelerator is mocked)`);
-  console.log('\nWith the app\'s settings (60 s), the budget\'s accelerator alarm branch is 60 + 2 x 60 + 60 + 30 + 30 (assumed) = 300 s; see cdk.out/failover-budget.md.');
+  console.log('\nWith the app\'s settings (60 s), the budget\'s accelerator alarm branch is 60 + 25 (probe run) + 2 x 60 + 60 + 15 + 30 (assumed) = 310 s, DNS 325 s; see cdk.out/failover-budget.md.');
 }
 
 async function main(): Promise<void> {
