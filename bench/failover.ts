@@ -35,8 +35,8 @@ function print(result: ChainResult): void {
   const budgetController = budgetAlarm + RECONCILE_S;
   console.log(`\nSettings: probe every ${INTERVAL_S} s, alarm ${M} of ${N} periods of ${INTERVAL_S} s, controller reconciles every ${RECONCILE_S} s`);
   console.log('Term                                               measured     budget (same settings)');
-  console.log(`  failure -> first unhealthy datapoint published   ${seconds(published).padEnd(12)} <= ${INTERVAL_S} s (publishing interval)`);
-  console.log(`  failure -> alarm rule met (own evaluation)       ${seconds(result.ruleAlarmAtMs).padEnd(12)} <= ${budgetAlarm} s (interval ${INTERVAL_S} + ${M} x ${INTERVAL_S}: the rule over the published datapoints, evaluated at the end of each period as CloudWatch documents)`);
+  console.log(`  failure -> first unhealthy datapoint published   ${seconds(published).padEnd(12)} <= ${INTERVAL_S} s + the probe's run (publishing interval; the run is bounded by the probe's Lambda timeout)`);
+  console.log(`  failure -> alarm rule met (own evaluation)       ${seconds(result.ruleAlarmAtMs).padEnd(12)} <= ${budgetAlarm} s + the probe's run (interval ${INTERVAL_S} + ${M} x ${INTERVAL_S}: the rule over the published datapoints, evaluated at the end of each period as CloudWatch documents)`);
   console.log(`  failure -> alarm in ALARM (LocalStack)           ${seconds(alarm).padEnd(12)} <= ${budgetAlarm} s in AWS; LocalStack evaluates on its own schedule (StateUpdatedTimestamp)`);
   console.log(`  alarm -> controller drained the Region           ${seconds(drained !== undefined && alarm !== undefined ? drained - alarm : undefined).padEnd(12)} <= ${RECONCILE_S} s + run (reconcile schedule; run bound 15 s, the controller's timeout)`);
   const runs = result.events.filter((e) => e.event.startsWith('controller set'));

@@ -42,8 +42,9 @@ export interface DeepHealthControllerOptions {
  * Where things live, and why: Global Accelerator's API is in us-west-2, and a Lambda function can
  * only be the target of an EventBridge rule in its own Region, while "CloudWatch Alarm State
  * Change" events are put on the default bus of the alarm's Region. So each alarm Region gets a
- * rule that forwards its alarm's state changes to an event bus in us-west-2 (EventBridge
- * cross-Region bus target, with a role allowed events:PutEvents on that bus only); there, one
+ * rule that forwards its alarm's state changes to an event bus in us-west-2 (an event bus in
+ * another Region as a rule's target: EventBridge User Guide, "Sending and receiving events between
+ * AWS Regions"; with a role allowed events:PutEvents on that bus only); there, one
  * controller function next to the endpoint groups decides for all Regions at once, from every
  * alarm's current state, so the guard "never the last healthy Region" sees the whole picture.
  * A one-minute schedule reconciles as well, which bounds the reaction when an event is late or lost.
