@@ -127,8 +127,8 @@ function targetGroupFigures(tg: elbv2.CfnTargetGroup): { seconds?: number; sourc
   const interval = concreteNumber(resolve(tg.healthCheckIntervalSeconds));
   const threshold = concreteNumber(resolve(tg.unhealthyThresholdCount));
   const defaulted = interval === undefined || threshold === undefined;
-  // ELB defaults: interval 30 s (35 s for Lambda targets), unhealthy threshold 2 (ALB guide,
-  // "Health checks for Application Load Balancer target groups").
+  // ELB defaults: interval 30 s (35 s for Lambda targets), unhealthy threshold 2 (Elastic Load
+  // Balancing API Reference, CreateTargetGroup: HealthCheckIntervalSeconds, UnhealthyThresholdCount).
   const i = interval ?? (lambdaTarget ? 35 : 30);
   const t = threshold ?? 2;
   return {
