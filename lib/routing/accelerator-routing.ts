@@ -178,7 +178,10 @@ export class AcceleratorRouting extends Construct {
         'For load balancer endpoints Global Accelerator follows Elastic Load Balancing target health and ignores the endpoint group\'s own health-check settings (Global Accelerator Developer Guide, "Endpoint groups for standard accelerators").',
         'A new traffic dial applies to new connections only; established connections stay until they break (Global Accelerator Developer Guide, "Use traffic dials").',
         'When a group has no healthy endpoint, Global Accelerator fails over ignoring traffic dials, so a standby at 0 % still takes traffic once the primary is unhealthy.',
-        ...(follow ? ['The controller changes dials outside CloudFormation; a deploy that changes an endpoint group resets its dial to the template\'s value.'] : []),
+        ...(follow ? [
+          'The controller changes dials outside CloudFormation; a deploy that changes an endpoint group resets its dial to the template\'s value.',
+          'A controller run that fails (for example throttled) is retried by the next one-minute reconcile, one more minute per failed run.',
+        ] : []),
       ],
     });
     for (const r of this.failoverBudget.regions) {
