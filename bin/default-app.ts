@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RecoveryObjectives, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -64,6 +64,11 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     regions: routedRegions,
   });
   const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
+  // Recovery objectives this configuration meets, checked at synth against the failover budget of
+  // both paths (every term in cdk.out/failover-budget.md) and the data's RPO (DSQL: synchronous, 0).
+  // RecoveryTier.ECOMMERCE (RTO 5 min) would fail synth: the 2-of-3 one-minute alarm, the probe's
+  // run and Route 53's assumed alarm polling take the DNS path past 300 s.
+  new RecoveryObjectives(topology, 'Objectives', { rto: Duration.minutes(6), rpo: Duration.seconds(0), dataStores: [dsql] });
   // The health checks live in the global stack, like the dashboard: no cross-stack reference.
   probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => ({
     region,

@@ -55,7 +55,20 @@ describe('the default app', () => {
     const accelerator = Template.fromStack(topology.acceleratorStack);
     accelerator.resourceCountIs('AWS::GlobalAccelerator::EndpointGroup', 2);
     const budget = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'failover-budget.json'), 'utf8'));
-    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds])).toEqual([['dns', 30], ['accelerator', 30]]);
+    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 325, true], ['accelerator', 310, true]]);
+    expect(budget.objectives.map((o: any) => [o.tier, o.rtoSeconds, o.rpoSeconds])).toEqual([['custom', 360, 0]]);
+    expect(budget.objectives[0].summary).toContain('data store MultiRegion/Dsql (SYNCHRONOUS): worst-case RPO 0 s against the RPO of 0 s: met '
+      + '(Aurora DSQL peered clusters replicate synchronously: a commit returns only once it is durable in both Regions (strong consistency at both endpoints), so RPO is 0)');
+    // Every term of both paths, with its basis, is in the report.
+    expect(budget.paths[0].regions[0].terms.map((t: any) => [t.branch ?? '-', t.seconds, t.basis])).toEqual([
+      ['endpoint check', 30, 'CONFIGURED'], ['deep-health alarm', 60, 'CONFIGURED'], ['deep-health alarm', 25, 'CONFIGURED'],
+      ['deep-health alarm', 120, 'CONFIGURED'], ['deep-health alarm', 60, 'ASSUMED'], ['-', 60, 'DOCUMENTED'],
+    ]);
+    expect(budget.paths[1].regions[0].terms.map((t: any) => [t.branch, t.seconds, t.basis])).toEqual([
+      ['target health', 20, 'CONFIGURED'], ['deep-health alarm + controller', 60, 'CONFIGURED'], ['deep-health alarm + controller', 25, 'CONFIGURED'],
+      ['deep-health alarm + controller', 120, 'CONFIGURED'], ['deep-health alarm + controller', 60, 'CONFIGURED'], ['deep-health alarm + controller', 15, 'CONFIGURED'],
+      ['deep-health alarm + controller', 30, 'ASSUMED'],
+    ]);
   });
 
   test('runs AwsSolutions and MultiRegionChecks on every stack', () => {

@@ -6,6 +6,7 @@ import { assertKnownRegion } from '../topology/regions';
 import { DsqlCluster } from './dsql-cluster';
 import { DsqlPeering } from './dsql-peering';
 import { DSQL_MULTI_REGION_SETS, DSQL_MULTI_REGION_SETS_SOURCE } from './dsql-region-sets';
+import { IReplicatedDataStore, ReplicationMode } from './replicated-data-store';
 
 /**
  * Properties of `DsqlPeeredClusters`.
@@ -60,7 +61,13 @@ export interface DsqlPeeredClustersProps {
  * The second Region's stack deploys first (the first one reads its cluster's ARN through a
  * cross-Region reference); its cluster waits in PENDING_SETUP until the peering resource runs.
  */
-export class DsqlPeeredClusters extends Construct {
+export class DsqlPeeredClusters extends Construct implements IReplicatedDataStore {
+  /** Peered DSQL clusters commit synchronously: a commit is durable in both Regions before it returns. */
+  public readonly replicationMode = ReplicationMode.SYNCHRONOUS;
+  /** 0: a Region failure loses no committed transaction. */
+  public readonly worstCaseRpoSeconds = 0;
+  /** Where the RPO of 0 comes from. */
+  public readonly rpoBasis = 'Aurora DSQL peered clusters replicate synchronously: a commit returns only once it is durable in both Regions (strong consistency at both endpoints), so RPO is 0';
   /** The two Regions with a cluster, the one holding the peering resource first. */
   public readonly peerRegions: string[];
   /** The witness Region. */

@@ -1,12 +1,18 @@
-import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/multi-region-topology';
 import { FailoverBudgetReport } from './failover-budget-report';
-import { FailoverPathBudget, RegionFailoverTime, acceleratorFailoverTime, describeBudget, worstCaseSeconds } from './failover-budget';
+import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
+import { CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, DeepHealthController } from './private/deep-health-controller';
+import { alarmTerms, targetHealthTerm } from './private/detection-terms';
+import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
+import { markUnknownFailoverTerms } from './private/unknown-terms';
 import { RegionalEndpointKind } from './regional-endpoint';
-import { RoutedRegion, resolveRoutedRegions } from './routed-region';
+import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
 import { checkInterval, checkThreshold, checkTrafficDial } from './routing-validation';
 
 /**
@@ -54,6 +60,34 @@ export interface AcceleratorRoutingProps {
    * @default - the construct's unique id
    */
   readonly acceleratorName?: string;
+
+  /**
+   * Whether Global Accelerator follows each Region's `healthAlarm`: a small controller sets the
+   * Region's endpoint group traffic dial to 0 while its alarm is in ALARM and restores the
+   * configured dial when it clears, never taking out the last Region whose alarm is OK. Global
+   * Accelerator itself never sees a CloudWatch alarm.
+   * @default true when any Region has a healthAlarm
+   */
+  readonly followHealthAlarms?: boolean;
+
+  /**
+   * CloudWatch namespace of the controller's metrics (TrafficDial, RegionDrained, RegionRestored, DrainRefused).
+   * @default 'MultiRegion/Routing'
+   */
+  readonly controllerNamespace?: string;
+
+  /**
+   * Key of the controller's log group (in us-west-2).
+   * @default - a key of its own in us-west-2
+   */
+  readonly controllerLogKey?: kms.IKey;
+
+  /**
+   * For the failover budget: how long Global Accelerator takes to apply a new traffic dial to new
+   * connections. AWS documents no figure, so the budget shows an ASSUMED term; set it to what you measured.
+   * @default Duration.seconds(30)
+   */
+  readonly dialPropagation?: Duration;
 }
 
 /**
@@ -68,6 +102,8 @@ export class AcceleratorRouting extends Construct {
   public readonly listener: ga.Listener;
   /** Worst-case time to move accelerator traffic off a failed Region. */
   public readonly failoverBudget: FailoverPathBudget;
+  /** The controller that makes the accelerator follow the Regions' health alarms, when there is one. */
+  public readonly controllerFunction?: lambda.IFunction;
   private readonly groups = new Map<string, ga.EndpointGroup>();
 
   constructor(scope: Construct, id: string, props: AcceleratorRoutingProps) {
@@ -99,6 +135,8 @@ export class AcceleratorRouting extends Construct {
     });
 
     const times: RegionFailoverTime[] = [];
+    const follow = (props.followHealthAlarms ?? true) && regions.some((r) => r.healthAlarm);
+    const dials = new Map<string, number>();
     for (const r of regions) {
       const standby = props.topology.standbyRegions.includes(r.region);
       const dial = checkTrafficDial(r.trafficDialPercentage ?? (standby ? 0 : 100), `AcceleratorRouting traffic dial of '${r.region}'`);
@@ -109,23 +147,80 @@ export class AcceleratorRouting extends Construct {
         healthCheckThreshold: threshold,
         trafficDialPercentage: dial,
       }));
-      times.push(acceleratorFailoverTime(r.region, intervalSeconds, threshold));
+      dials.set(r.region, dial);
+      times.push(regionFailoverTime(r.region, this.termsOf(r, follow, props.dialPropagation)));
     }
 
-    this.failoverBudget = {
+    if (follow) {
+      const controller = new DeepHealthController(this, 'DeepHealthController', {
+        topology: props.topology,
+        acceleratorName: props.acceleratorName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+        namespace: props.controllerNamespace ?? 'MultiRegion/Routing',
+        encryptionKey: props.controllerLogKey,
+        regions: regions.filter((r) => r.healthAlarm).map((r) => ({
+          region: r.region,
+          alarm: r.healthAlarm!,
+          alarmRegion: healthAlarmRegionOf(r),
+          endpointGroupArn: this.groups.get(r.region)!.endpointGroupArn,
+          configuredDial: dials.get(r.region)!,
+        })),
+      });
+      this.controllerFunction = controller.function;
+    }
+
+    this.failoverBudget = pathBudget({
       path: 'accelerator',
       constructPath: this.node.path,
       routingPolicy: 'accelerator',
-      formula: 'interval x threshold (no DNS TTL behind the static IPs)',
-      worstCaseSeconds: worstCaseSeconds(times),
+      formula: 'max(ELB target health: interval x unhealthy threshold; deep-health alarm + controller: publishing interval + datapoints x period + controller reaction + run + dial propagation) (no DNS TTL behind the static IPs)',
       regions: times,
       caveats: [
-        'For load balancer endpoints Global Accelerator follows Elastic Load Balancing target health; keep the target groups\' health checks at least as fast as this interval and threshold.',
-        'Global Accelerator ignores traffic dials when it fails over, so a standby at 0 % still takes traffic once the primary is unhealthy.',
+        'For load balancer endpoints Global Accelerator follows Elastic Load Balancing target health and ignores the endpoint group\'s own health-check settings (Global Accelerator Developer Guide, "Endpoint groups for standard accelerators").',
+        'A new traffic dial applies to new connections only; established connections stay until they break (Global Accelerator Developer Guide, "Use traffic dials").',
+        'When a group has no healthy endpoint, Global Accelerator fails over ignoring traffic dials, so a standby at 0 % still takes traffic once the primary is unhealthy.',
+        ...(follow ? [
+          'The controller changes dials outside CloudFormation; a deploy that changes an endpoint group resets its dial to the template\'s value.',
+          'A controller run that fails (for example throttled) is retried by the next one-minute reconcile, one more minute per failed run.',
+        ] : []),
       ],
-    };
+    });
+    for (const r of this.failoverBudget.regions) {
+      markUnknownFailoverTerms(this.groups.get(r.region)!.node.defaultChild!, r.unknownTerms);
+    }
+    if (!this.failoverBudget.complete) {
+      Annotations.of(this).addWarningV2('multi-region-cdk:failover-budget-unknown',
+        `The accelerator failover budget has UNKNOWN terms (${this.failoverBudget.regions.flatMap((r) => r.unknownTerms.map((t) => `${r.region}: ${t}`)).join('; ')}); its worst case is at least ${this.failoverBudget.worstCaseSeconds} s.`);
+    }
     FailoverBudgetReport.of(this).addPath(this.failoverBudget);
     Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
+  }
+
+  private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration): FailoverTerm[] {
+    const terms: FailoverTerm[] = [targetHealthTerm(r, 'target health')];
+    if (follow && r.healthAlarm) {
+      const branch = 'deep-health alarm + controller';
+      terms.push(...alarmTerms(r, branch), {
+        name: 'controller reacts: alarm state-change event, at the latest the reconcile schedule',
+        seconds: CONTROLLER_RECONCILE_SECONDS,
+        source: `the controller also runs every ${CONTROLLER_RECONCILE_SECONDS} s; the cross-Region EventBridge event usually arrives sooner`,
+        basis: FailoverTermBasis.CONFIGURED,
+        branch,
+      }, {
+        name: 'controller run (its Lambda timeout)',
+        seconds: CONTROLLER_TIMEOUT_SECONDS,
+        source: 'the controller function\'s timeout',
+        basis: FailoverTermBasis.CONFIGURED,
+        branch,
+      }, {
+        name: 'Global Accelerator applies the new traffic dial',
+        seconds: (dialPropagation ?? Duration.seconds(30)).toSeconds(),
+        source: dialPropagation ? 'AcceleratorRouting dialPropagation'
+          : 'AWS documents no figure (Global Accelerator Developer Guide, "Use traffic dials"); set AcceleratorRouting dialPropagation to a measured figure',
+        basis: dialPropagation ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
+        branch,
+      });
+    }
+    return terms;
   }
 
   /** The endpoint group of `region`. */

@@ -6,10 +6,12 @@ import { registerAlarm } from '../private/alarm-registry';
 import { IMultiRegionTopology, ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { FailoverBudgetReport } from './failover-budget-report';
-import { FailoverPathBudget, RegionFailoverTime, describeBudget, dnsFailoverTime, worstCaseSeconds } from './failover-budget';
+import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
 import { EndpointHealthCheckProtocol, defaultPortOf } from './health-check-protocol';
 import { RegionalEndpoint } from './regional-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
+import { alarmTerms, ELB_ALIAS_TTL_SECONDS, ELB_ALIAS_TTL_SOURCE } from './private/detection-terms';
+import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
 import { checkInterval, checkRecordInZone, checkThreshold, normalizeDomainName } from './routing-validation';
 
 /** Regions Route 53 can run health checkers in (the `Regions` of a health check). */
@@ -93,6 +95,15 @@ export interface DnsRoutingProps {
    * @default true
    */
   readonly endpointAlarms?: boolean;
+
+  /**
+   * For the failover budget: how long a Route 53 CLOUDWATCH_METRIC health check (and the
+   * CALCULATED check above it) takes to follow a health alarm into ALARM. AWS documents no
+   * figure (Route 53 "monitors the data stream for the corresponding alarm"), so the budget
+   * shows this as an ASSUMED term; set it to what you measured.
+   * @default Duration.seconds(60)
+   */
+  readonly alarmHealthCheckDelay?: Duration;
 }
 
 /**
@@ -178,24 +189,51 @@ export class DnsRouting extends Construct {
 
       const role = failover ? (r.region === props.topology.primaryRegion ? route53.Failover.PRIMARY : route53.Failover.SECONDARY) : undefined;
       this.recordsByRegion.set(r.region, this.newRecord(r, props.hostedZone, recordCheck, role, ttl, isApex, evaluateTargetHealth));
-      times.push(dnsFailoverTime(r.region, intervalSeconds, failureThreshold, r.endpoint.isAlias ? undefined : ttl.toSeconds()));
+      times.push(regionFailoverTime(r.region, this.termsOf(r, intervalSeconds, failureThreshold, ttl, props.alarmHealthCheckDelay)));
     }
 
-    this.failoverBudget = {
+    this.failoverBudget = pathBudget({
       path: 'dns',
       constructPath: this.node.path,
       routingPolicy: this.routingPolicy,
-      formula: 'interval x failure threshold + TTL (alias records: interval x failure threshold)',
-      worstCaseSeconds: worstCaseSeconds(times),
+      formula: 'max(endpoint check: interval x failure threshold; deep-health alarm: publishing interval + datapoints x period + Route 53 alarm-check delay) + the TTL resolvers get (record TTL, or 60 s for a load balancer alias)',
       regions: times,
       caveats: [
-        'Alias records count the health-check time only; answers for a load balancer carry its own 60 s TTL, which resolvers may still honour.',
-        ...(regions.some((r) => r.healthAlarm) ? ['A Region that leaves through its health alarm also waits for the alarm (period x evaluation periods) before the health check follows it.'] : []),
-        'Resolvers and clients that ignore the TTL keep the failed answer longer.',
+        'Resolvers and clients that ignore the TTL keep the failed answer longer; established connections stay on the failed Region until they break.',
+        ...(regions.some((r) => r.healthAlarm) ? ['A health alarm that treats missing data as not breaching never fires when its probe cannot run; the endpoint check covers a Region that is down altogether.'] : []),
       ],
-    };
+    });
+    if (!this.failoverBudget.complete) {
+      Annotations.of(this).addWarningV2('multi-region-cdk:failover-budget-unknown',
+        `The DNS failover budget has UNKNOWN terms (${this.failoverBudget.regions.flatMap((r) => r.unknownTerms.map((t) => `${r.region}: ${t}`)).join('; ')}); its worst case is at least ${this.failoverBudget.worstCaseSeconds} s.`);
+    }
     FailoverBudgetReport.of(this).addPath(this.failoverBudget);
     Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
+  }
+
+  private termsOf(r: RoutedRegion, intervalSeconds: number, failureThreshold: number, ttl: Duration, alarmCheckDelay?: Duration): FailoverTerm[] {
+    const terms: FailoverTerm[] = [{
+      name: 'Route 53 endpoint health check: interval x failure threshold',
+      seconds: intervalSeconds * failureThreshold,
+      source: `${intervalSeconds} s x ${failureThreshold} (DnsRouting healthCheckInterval, failureThreshold)`,
+      basis: FailoverTermBasis.CONFIGURED,
+      branch: 'endpoint check',
+    }];
+    if (r.healthAlarm) {
+      terms.push(...alarmTerms(r, 'deep-health alarm'), {
+        name: 'Route 53 alarm-based health check follows the alarm',
+        seconds: (alarmCheckDelay ?? Duration.seconds(60)).toSeconds(),
+        source: alarmCheckDelay
+          ? 'DnsRouting alarmHealthCheckDelay'
+          : 'AWS documents no figure: Route 53 "monitors the data stream for the corresponding alarm" (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"); set DnsRouting alarmHealthCheckDelay to a measured figure',
+        basis: alarmCheckDelay ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
+        branch: 'deep-health alarm',
+      });
+    }
+    terms.push(r.endpoint.isAlias
+      ? { name: 'resolver cache: TTL of the load balancer alias answer', seconds: ELB_ALIAS_TTL_SECONDS, source: ELB_ALIAS_TTL_SOURCE, basis: FailoverTermBasis.DOCUMENTED }
+      : { name: 'resolver cache: record TTL', seconds: ttl.toSeconds(), source: 'DnsRouting ttl', basis: FailoverTermBasis.CONFIGURED });
+    return terms;
   }
 
   /** The health check that guards the record of `region` (the CALCULATED one when the Region has a health alarm). */

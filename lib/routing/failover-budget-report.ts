@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { FailoverPathBudget, renderBudgetMarkdown } from './failover-budget';
+import { FailoverPathBudget } from './failover-budget';
+import { renderBudgetMarkdown } from './private/failover-math';
+import type { RecoveryObjectives } from './recovery-objectives';
 
 /** File names of the report, inside the cloud assembly. */
 export const FAILOVER_BUDGET_JSON = 'failover-budget.json';
@@ -27,6 +29,7 @@ export class FailoverBudgetReport extends Construct {
   }
 
   private readonly budgets: FailoverPathBudget[] = [];
+  private readonly objectives: RecoveryObjectives[] = [];
 
   private constructor(scope: Stage, id: string) {
     super(scope, id);
@@ -45,14 +48,24 @@ export class FailoverBudgetReport extends Construct {
     this.budgets.push(budget);
   }
 
+  /** @internal Registers stated recovery objectives, reported beside the budgets. */
+  public _registerObjectives(objectives: RecoveryObjectives): void {
+    this.objectives.push(objectives);
+  }
+
   /** Every budget registered so far. */
   public get paths(): FailoverPathBudget[] {
     return [...this.budgets];
   }
 
   private write(outdir: string): void {
-    const json = { description: 'Worst-case seconds to move traffic off a failed Region, per routing path.', paths: this.budgets };
+    const objectives = this.objectives.map((o) => ({
+      constructPath: o.node.path, tier: o.tierName, rtoSeconds: o.rtoSeconds, rpoSeconds: o.rpoSeconds, summary: o.summary(),
+    }));
+    const json = { description: 'Worst-case seconds to move traffic off a failed Region, per routing path.', paths: this.budgets, objectives };
     fs.writeFileSync(path.join(outdir, FAILOVER_BUDGET_JSON), JSON.stringify(json, undefined, 2) + '\n');
-    fs.writeFileSync(path.join(outdir, FAILOVER_BUDGET_MARKDOWN), renderBudgetMarkdown(this.budgets));
+    const objectivesMarkdown = objectives.length === 0 ? ''
+      : ['', '## Recovery objectives', '', ...objectives.flatMap((o) => o.summary.map((line) => `- ${line}`))].join('\n') + '\n';
+    fs.writeFileSync(path.join(outdir, FAILOVER_BUDGET_MARKDOWN), renderBudgetMarkdown(this.budgets) + objectivesMarkdown);
   }
 }

@@ -1,15 +1,62 @@
 /**
+ * Where the figure of one failover term comes from.
+ */
+export enum FailoverTermBasis {
+  /** Read from this app's configuration (a health check, an alarm, a TTL, a schedule). */
+  CONFIGURED = 'CONFIGURED',
+  /** A fixed figure AWS documents (for example the 60 s TTL of a load balancer's alias answers). */
+  DOCUMENTED = 'DOCUMENTED',
+  /** AWS documents no figure; the library assumes one (shown, and overridable by a prop). */
+  ASSUMED = 'ASSUMED',
+  /** Nobody knows: the app does not say, and the library cannot read it (for example an imported alarm). */
+  UNKNOWN = 'UNKNOWN',
+}
+
+/**
+ * One term of a failover time: a delay on the way from a failure to traffic leaving the Region.
+ */
+export interface FailoverTerm {
+  /** What the delay is, for example `Route 53 endpoint health check: interval x failure threshold`. */
+  readonly name: string;
+  /**
+   * The delay in seconds.
+   * @default - unknown (basis UNKNOWN): the path's worst case cannot be stated
+   */
+  readonly seconds?: number;
+  /** Where the figure comes from: the setting it was read from, or the AWS page that states it. */
+  readonly source: string;
+  /** How the figure is known. */
+  readonly basis: FailoverTermBasis;
+  /**
+   * The detection branch the term belongs to (for example `endpoint check` or `deep-health alarm`):
+   * a Region leaves through whichever branch sees the failure, so the worst case takes the slowest
+   * branch. Terms without a branch (a resolver's TTL) are paid by every branch.
+   * @default - paid by every branch
+   */
+  readonly branch?: string;
+}
+
+/**
  * Worst-case time to move traffic off one failed Region on one routing path.
  */
 export interface RegionFailoverTime {
   /** The Region that fails. */
   readonly region: string;
-  /** Health-check interval x failure threshold: how long until the Region counts as unhealthy. */
+  /** The slowest detection branch: how long until the Region counts as unhealthy (known terms only). */
   readonly detectionSeconds: number;
-  /** How long resolvers may keep the old answer after that (0 for alias records and the accelerator). */
+  /** What every branch pays after detection, such as the TTL resolvers keep the old answer (0 for the accelerator). */
   readonly ttlSeconds: number;
-  /** detectionSeconds + ttlSeconds. */
+  /** detectionSeconds + ttlSeconds; a lower bound when `unknownTerms` is not empty. */
   readonly totalSeconds: number;
+  /** Every term, with its figure and source. */
+  readonly terms: FailoverTerm[];
+  /**
+   * The branch that sets `detectionSeconds`.
+   * @default - a single branch
+   */
+  readonly worstBranch?: string;
+  /** Terms whose figure is unknown; when not empty, `totalSeconds` is only a lower bound. */
+  readonly unknownTerms: string[];
 }
 
 /** The failover budget of one routing path (Route 53 records, or Global Accelerator). */
@@ -22,57 +69,12 @@ export interface FailoverPathBudget {
   readonly routingPolicy: string;
   /** The formula the numbers come from. */
   readonly formula: string;
-  /** The largest `totalSeconds` over the Regions. */
+  /** The largest `totalSeconds` over the Regions (a lower bound when `complete` is false). */
   readonly worstCaseSeconds: number;
+  /** False when a term of some Region is unknown: the worst case is then at least `worstCaseSeconds`. */
+  readonly complete: boolean;
   /** One entry per Region. */
   readonly regions: RegionFailoverTime[];
   /** What the numbers leave out. */
   readonly caveats: string[];
-}
-
-/** DNS path: interval x threshold, plus the record's TTL unless the record is an alias. */
-export function dnsFailoverTime(region: string, intervalSeconds: number, failureThreshold: number, ttlSeconds?: number): RegionFailoverTime {
-  const detectionSeconds = intervalSeconds * failureThreshold;
-  const ttl = ttlSeconds ?? 0;
-  return { region, detectionSeconds, ttlSeconds: ttl, totalSeconds: detectionSeconds + ttl };
-}
-
-/** Accelerator path: interval x threshold; there is no DNS TTL behind the static anycast IPs. */
-export function acceleratorFailoverTime(region: string, intervalSeconds: number, threshold: number): RegionFailoverTime {
-  const detectionSeconds = intervalSeconds * threshold;
-  return { region, detectionSeconds, ttlSeconds: 0, totalSeconds: detectionSeconds };
-}
-
-/** The worst case over the Regions. */
-export function worstCaseSeconds(regions: readonly RegionFailoverTime[]): number {
-  return regions.reduce((max, r) => Math.max(max, r.totalSeconds), 0);
-}
-
-/** One line per path, as printed at synth. */
-export function describeBudget(budget: FailoverPathBudget): string {
-  const perRegion = budget.regions.map((r) => `${r.region} ${r.totalSeconds} s`).join(', ');
-  return `Failover budget, ${budget.path} path (${budget.routingPolicy}): worst case ${budget.worstCaseSeconds} s to move traffic off a failed Region `
-    + `[${budget.formula}; ${perRegion}]`;
-}
-
-/** The Markdown report of every path. */
-export function renderBudgetMarkdown(budgets: readonly FailoverPathBudget[]): string {
-  const lines = [
-    '# Failover budget',
-    '',
-    'Worst-case time to move traffic off a failed Region, per routing path, computed from the synthesized configuration.',
-    '',
-    '| path | routing | construct | worst case (s) | formula |',
-    '|---|---|---|---|---|',
-    ...budgets.map((b) => `| ${b.path} | ${b.routingPolicy} | \`${b.constructPath}\` | ${b.worstCaseSeconds} | ${b.formula} |`),
-  ];
-  for (const b of budgets) {
-    lines.push('', `## ${b.path} (${b.routingPolicy}): \`${b.constructPath}\``, '',
-      '| Region | detection (s) | TTL (s) | total (s) |', '|---|---|---|---|',
-      ...b.regions.map((r) => `| ${r.region} | ${r.detectionSeconds} | ${r.ttlSeconds} | ${r.totalSeconds} |`));
-    if (b.caveats.length > 0) {
-      lines.push('', ...b.caveats.map((c) => `- ${c}`));
-    }
-  }
-  return lines.join('\n') + '\n';
 }

@@ -1,12 +1,16 @@
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { handlerCode } from '../private/handler-code';
 import { RegionalEndpoint } from './regional-endpoint';
 
 /**
@@ -28,23 +32,40 @@ export interface MinimalRegionalEndpointProps {
   readonly regionalDomainName?: string;
 
   /**
-   * Path the health checks request; the listener answers 200 on every path.
+   * Path the health checks request; the target answers 200 on every path.
    * @default '/health'
    */
   readonly healthPath?: string;
 
   /**
-   * Key of the VPC flow-log group.
+   * Key of the VPC flow-log group and of the target function's log group.
    * @default - CloudWatch Logs' own encryption
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Time between two ELB health checks of the target (5 to 300 s). With `unhealthyThreshold` it
+   * sets how fast target health, and so Global Accelerator and alias records that evaluate target
+   * health, notice a failed target.
+   * @default Duration.seconds(10)
+   */
+  readonly targetHealthCheckInterval?: Duration;
+
+  /**
+   * Consecutive failed ELB health checks before the target is unhealthy (2 to 10).
+   * @default 2
+   */
+  readonly unhealthyThreshold?: number;
 }
 
 /**
  * A placeholder regional endpoint: an internet-facing Application Load Balancer whose HTTPS
- * listener answers 200 with a fixed response, in a small VPC with flow logs. It lets the routing
- * synthesize and deploy before the real service exists; replace it with the service's own load
- * balancer (`RegionalEndpoint.fromLoadBalancer(...)`).
+ * listener forwards to a target group with one tiny Lambda target that answers 200 on every path,
+ * in a small VPC with flow logs. The target group's health check (10 s x 2 by default) gives ELB
+ * target health a meaning, so alias records that evaluate target health and Global Accelerator
+ * (which follows target health for load balancer endpoints) react to a failed target. It lets the
+ * routing synthesize and deploy before the real service exists; replace it with the service's own
+ * load balancer (`RegionalEndpoint.fromLoadBalancer(...)`).
  */
 export class MinimalRegionalEndpoint extends Construct {
   /** The load balancer. */
@@ -55,6 +76,10 @@ export class MinimalRegionalEndpoint extends Construct {
   public readonly regionalDomainName: string;
   /** The health URL of this Region's load balancer alone, for probes. */
   public readonly regionalHealthUrl: string;
+  /** The target group the listener forwards to. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The target function. */
+  public readonly targetFunction: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: MinimalRegionalEndpointProps) {
     super(scope, id);
@@ -81,6 +106,30 @@ export class MinimalRegionalEndpoint extends Construct {
       })),
     });
 
+    this.targetFunction = this.newTargetFunction(props.encryptionKey);
+    const interval = props.targetHealthCheckInterval ?? Duration.seconds(10);
+    const unhealthyThreshold = props.unhealthyThreshold ?? 2;
+    if (!Token.isUnresolved(interval.toSeconds()) && (interval.toSeconds() < 5 || interval.toSeconds() > 300)) {
+      throw new Error(`MinimalRegionalEndpoint '${id}': targetHealthCheckInterval is ${interval.toSeconds()} s; ELB accepts 5 to 300 s.`);
+    }
+    if (!Number.isInteger(unhealthyThreshold) || unhealthyThreshold < 2 || unhealthyThreshold > 10) {
+      throw new Error(`MinimalRegionalEndpoint '${id}': unhealthyThreshold is ${unhealthyThreshold}; ELB accepts an integer from 2 to 10.`);
+    }
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      targetType: elbv2.TargetType.LAMBDA,
+      targets: [new elbv2targets.LambdaTarget(this.targetFunction)],
+      // Health checks are off by default for Lambda targets; without them target health means nothing.
+      healthCheck: {
+        enabled: true,
+        path: healthPath,
+        interval,
+        timeout: Duration.seconds(Math.min(5, interval.toSeconds() - 1)),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: unhealthyThreshold,
+        healthyHttpCodes: '200',
+      },
+    });
+
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: true,
@@ -94,7 +143,7 @@ export class MinimalRegionalEndpoint extends Construct {
         subjectAlternativeNames: [this.regionalDomainName],
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
       })],
-      defaultAction: elbv2.ListenerAction.fixedResponse(200, { contentType: 'text/plain', messageBody: 'ok' }),
+      defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
     });
     this.endpoint = RegionalEndpoint.fromLoadBalancer(this.loadBalancer, { healthPath });
     new route53.ARecord(this, 'RegionalRecord', {
@@ -105,11 +154,31 @@ export class MinimalRegionalEndpoint extends Construct {
 
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions::AwsSolutions-ELB2',
-      reason: 'Placeholder load balancer that only returns a fixed 200 response and forwards to no target; there is no request traffic worth an access-log bucket. The service\'s own load balancer replaces it.',
+      reason: 'Placeholder load balancer whose only target is a function answering 200 on every path; there is no request traffic worth an access-log bucket. The service\'s own load balancer replaces it.',
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions::AwsSolutions-EC23',
       reason: 'Internet-facing regional endpoint: HTTPS on 443 must be open to every client and to the Route 53 and Global Accelerator health checkers.',
+    });
+  }
+
+  private newTargetFunction(encryptionKey?: kms.IKey): lambda.Function {
+    const logGroup = new logs.LogGroup(this, 'TargetLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(this, 'TargetRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Placeholder endpoint target: writes its own log group only',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    return new lambda.Function(this, 'Target', {
+      code: handlerCode('endpoint-health'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      description: 'Placeholder regional endpoint: answers 200 on every path',
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+      role,
+      logGroup,
     });
   }
 }

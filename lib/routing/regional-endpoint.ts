@@ -79,6 +79,7 @@ export class RegionalEndpoint {
       canonicalHostedZoneId: canonicalHostedZoneIdOf(loadBalancer),
       region: concrete(loadBalancer.env.region),
       description: loadBalancer.node.path,
+      loadBalancer,
       ...options,
     });
   }
@@ -128,6 +129,12 @@ export class RegionalEndpoint {
   public readonly healthCheckPort?: number;
   /** A human-readable name for error messages. */
   public readonly description: string;
+  /**
+   * The load balancer construct, when the endpoint was made from one (its target groups give the
+   * accelerator path's failover budget).
+   * @default - imported by attributes or a domain name
+   */
+  public readonly loadBalancer?: elbv2.ILoadBalancerV2;
 
   private constructor(props: EndpointFields) {
     this.kind = props.kind;
@@ -138,6 +145,7 @@ export class RegionalEndpoint {
     this.healthPath = props.healthPath ?? '/';
     this.healthCheckPort = props.healthCheckPort;
     this.description = props.description;
+    this.loadBalancer = props.loadBalancer;
     if (!Token.isUnresolved(this.healthPath) && !this.healthPath.startsWith('/')) {
       throw new Error(`healthPath '${this.healthPath}' of ${this.description} must start with '/', for example '/health'.`);
     }
@@ -160,6 +168,7 @@ interface EndpointFields extends RegionalEndpointOptions {
   readonly canonicalHostedZoneId?: string;
   readonly region?: string;
   readonly description: string;
+  readonly loadBalancer?: elbv2.ILoadBalancerV2;
 }
 
 function concrete(value: string | undefined): string | undefined {

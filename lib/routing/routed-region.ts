@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { assertKnownRegion, assertNoDuplicateRegions } from '../topology/regions';
@@ -38,6 +38,33 @@ export interface RoutedRegion {
    * @default 100 for the active and primary Regions, 0 for the standbys of an active-passive app
    */
   readonly trafficDialPercentage?: number;
+
+  /**
+   * How fast `healthAlarm` can fire, for the failover budget, when the library cannot read it
+   * from the alarm (an imported alarm), or to state the metric's publishing interval.
+   * @default - read from the alarm when it is an `Alarm` of this app; else the budget shows UNKNOWN terms and warns
+   */
+  readonly healthAlarmTiming?: HealthAlarmTiming;
+
+  /**
+   * Time Elastic Load Balancing takes to mark this Region's load balancer targets unhealthy
+   * (target group health-check interval x unhealthy threshold), which Global Accelerator follows
+   * for load balancer endpoints. Give it when the target groups are not in this app.
+   * @default - read from the target groups behind the load balancer when they are in this app; else UNKNOWN in the budget
+   */
+  readonly targetHealthDetection?: Duration;
+}
+
+/**
+ * The timing of a Region's health alarm, as the failover budget needs it.
+ */
+export interface HealthAlarmTiming {
+  /** How often the alarm's metric gets a datapoint, for example a probe's schedule of one minute. */
+  readonly metricInterval: Duration;
+  /** The alarm's period. */
+  readonly period: Duration;
+  /** Breaching datapoints that put the alarm into ALARM (the M of an M-out-of-N alarm). */
+  readonly datapointsToAlarm: number;
 }
 
 /**

@@ -21,8 +21,8 @@ export interface Fixture {
 }
 
 /** Active-active us-east-1 + us-east-2, or active-passive eu-west-1 (primary) + eu-central-1. */
-export function newTopology(posture: Posture = Posture.ACTIVE_ACTIVE, extraContext: Record<string, unknown> = {}): Fixture {
-  const app = newTestApp(extraContext);
+export function newTopology(posture: Posture = Posture.ACTIVE_ACTIVE, extraContext: Record<string, unknown> = {}, existingApp?: App): Fixture {
+  const app = existingApp ?? newTestApp(extraContext);
   const topology = posture === Posture.ACTIVE_ACTIVE
     ? new MultiRegionApp(app, 'Shop', { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'shop' })
     : new MultiRegionApp(app, 'Shop', {

@@ -38,7 +38,7 @@ describe('MinimalRegionalEndpoint', () => {
   });
   const template = Template.fromStack(stack);
 
-  test('an internet-facing ALB in two public subnets, answering 200 on HTTPS 443 with a modern TLS policy', () => {
+  test('an internet-facing ALB in two public subnets, forwarding HTTPS 443 with a modern TLS policy to its target group', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing', Subnets: [Match.objectLike({ Ref: Match.anyValue() }), Match.objectLike({ Ref: Match.anyValue() })],
     });
@@ -46,9 +46,29 @@ describe('MinimalRegionalEndpoint', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443, Protocol: 'HTTPS', SslPolicy: Match.stringLikeRegexp('TLS13'),
-      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'ok' } }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('TargetGroup') } }],
     });
     expect([minimal.endpoint.region, minimal.endpoint.healthPath, minimal.endpoint.isAlias]).toEqual(['us-east-2', '/health', true]);
+  });
+
+  test('a Lambda target answering the health path, checked every 10 s, unhealthy after 2 failures, so target health means something', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda', HealthCheckEnabled: true, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 5, UnhealthyThresholdCount: 2, Matcher: { HttpCode: '200' },
+      Targets: [{ Id: { 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointTarget'), 'Arn'] } }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'], LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('TargetLogs') } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 30 });
+    expect(minimal.targetGroup.targetGroupArn).toBeDefined();
+  });
+
+  test('the target answers 200 on every path (the prebundled handler\'s core)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { respond } = require('../../lambda/endpoint-health/respond');
+    expect(respond({ path: '/health', httpMethod: 'GET' })).toMatchObject({ statusCode: 200, body: 'ok' });
+    expect(respond({ path: '/anything', httpMethod: 'HEAD' })).toMatchObject({ statusCode: 200, body: '' });
   });
 
   test('its certificate covers the shared and the regional name and is validated by DNS in the hosted zone', () => {

@@ -1,0 +1,161 @@
+import { Arn, Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { KeyService } from '../../keys/key-service';
+import { RegionalKey } from '../../keys/regional-key';
+import { registerAlarm } from '../../private/alarm-registry';
+import { handlerCode } from '../../private/handler-code';
+import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/multi-region-topology';
+
+/** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
+export const CONTROLLER_RECONCILE_SECONDS = 60;
+/** The controller function's timeout: the bound on one run. */
+export const CONTROLLER_TIMEOUT_SECONDS = 15;
+
+/** One Region the controller steers. */
+export interface ControllerRegionSpec {
+  readonly region: string;
+  readonly alarm: cloudwatch.IAlarm;
+  readonly alarmRegion: string;
+  readonly endpointGroupArn: string;
+  readonly configuredDial: number;
+}
+
+/** What the controller needs. */
+export interface DeepHealthControllerOptions {
+  readonly topology: IMultiRegionTopology;
+  readonly acceleratorName: string;
+  readonly regions: ControllerRegionSpec[];
+  readonly namespace: string;
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * The alarm-driven controller that makes Global Accelerator follow each Region's deep-health alarm.
+ *
+ * Where things live, and why: Global Accelerator's API is in us-west-2, and a Lambda function can
+ * only be the target of an EventBridge rule in its own Region, while "CloudWatch Alarm State
+ * Change" events are put on the default bus of the alarm's Region. So each alarm Region gets a
+ * rule that forwards its alarm's state changes to an event bus in us-west-2 (an event bus in
+ * another Region as a rule's target: EventBridge User Guide, "Sending and receiving events between
+ * AWS Regions"; with a role allowed events:PutEvents on that bus only); there, one
+ * controller function next to the endpoint groups decides for all Regions at once, from every
+ * alarm's current state, so the guard "never the last healthy Region" sees the whole picture.
+ * A one-minute schedule reconciles as well, which bounds the reaction when an event is late or lost.
+ *
+ * The bus ARN is built from a fixed name, so the regional stacks need no reference to the
+ * accelerator stack (which already depends on them through the load balancer ARNs).
+ */
+export class DeepHealthController extends Construct {
+  public readonly function: lambda.Function;
+  public readonly bus: events.EventBus;
+  public readonly refusedAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, options: DeepHealthControllerOptions) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const busName = Names.uniqueResourceName(this, { maxLength: 200, separator: '-' });
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName, description: 'Alarm state changes of the Regions\' deep-health alarms, for the accelerator controller' });
+    const busArn = Arn.format({ service: 'events', region: GLOBAL_ACCELERATOR_REGION, account: stack.account, resource: 'event-bus', resourceName: busName, partition: Aws.PARTITION });
+
+    const key = options.encryptionKey ?? new RegionalKey(this, 'LogKey', {
+      alias: `alias/multi-region/${busName.slice(0, 200)}`,
+      description: `Key of the accelerator controller's logs in ${GLOBAL_ACCELERATOR_REGION} (multi-region-cdk)`,
+      services: [KeyService.CLOUDWATCH_LOGS],
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Accelerator controller: reads the Regions\' health alarms, sets their endpoint groups\' traffic dials, writes its log group and metrics',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    // Global Accelerator supports resource-level permissions on endpoint groups for both actions
+    // (Service Authorization Reference, "Actions, resources, and condition keys for AWS Global Accelerator").
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
+      resources: options.regions.map((r) => r.endpointGroupArn),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: options.regions.map((r) => r.alarm.alarmArn) }));
+    const metricsPolicy = new iam.Policy(this, 'MetricsPolicy', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': options.namespace } },
+      })],
+    });
+    Validations.of(metricsPolicy).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: `cloudwatch:PutMetricData supports no resource ARNs; the statement is limited to namespace '${options.namespace}' by the cloudwatch:namespace condition.`,
+    });
+
+    const config = {
+      namespace: options.namespace,
+      accelerator: options.acceleratorName,
+      failoverDial: 100,
+      regions: options.regions.map((r) => ({
+        region: r.region, alarmName: r.alarm.alarmName, alarmRegion: r.alarmRegion, endpointGroupArn: r.endpointGroupArn, configuredDial: r.configuredDial,
+      })),
+    };
+    this.function = new lambda.Function(this, 'Function', {
+      code: handlerCode('accelerator-controller'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      description: 'Sets each Region\'s Global Accelerator traffic dial from its deep-health alarm (never the last healthy Region)',
+      timeout: Duration.seconds(CONTROLLER_TIMEOUT_SECONDS),
+      memorySize: 256,
+      role,
+      logGroup,
+      environment: { ACCELERATOR_CONTROLLER_CONFIG: stack.toJsonString(config) },
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(5),
+    });
+    this.function.node.addDependency(metricsPolicy);
+
+    new events.Rule(this, 'AlarmStateChange', {
+      eventBus: this.bus,
+      description: 'Deep-health alarm state changes forwarded from the Regions',
+      eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
+    new events.Rule(this, 'Reconcile', {
+      description: 'Reconciles the traffic dials with the alarm states every minute (bounds the reaction when an event is late or lost)',
+      schedule: events.Schedule.rate(Duration.seconds(CONTROLLER_RECONCILE_SECONDS)),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    // One forwarding rule per alarm, in the alarm's own stack (its Region's default bus).
+    for (const r of options.regions) {
+      const alarmStack = Stack.of(r.alarm);
+      const forwardScope = alarmStack.region === r.alarmRegion ? alarmStack : options.topology.regionalStack(r.alarmRegion);
+      const forward = new events.Rule(forwardScope, `${Names.uniqueId(this)}Forward${r.region}`, {
+        description: `Forwards the deep-health alarm's state changes of ${r.region} to the accelerator controller in ${GLOBAL_ACCELERATOR_REGION}`,
+        eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], resources: [r.alarm.alarmArn] },
+      });
+      forward.addTarget(new targets.EventBus(events.EventBus.fromEventBusArn(forward, 'ControllerBus', busArn)));
+    }
+
+    this.refusedAlarm = registerAlarm(new cloudwatch.Alarm(this, 'DrainRefused', {
+      alarmDescription: 'The accelerator controller kept a Region in ALARM in service because no other Region is healthy by its alarm.',
+      metric: new cloudwatch.Metric({
+        namespace: options.namespace,
+        metricName: 'DrainRefused',
+        dimensionsMap: { Accelerator: options.acceleratorName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+  }
+}
