@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,7 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { newLogBucket } from '../audit/private/log-bucket';
 import { RegionalEndpoint } from './regional-endpoint';
 
 /**
@@ -38,6 +40,20 @@ export interface MinimalRegionalEndpointProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Whether Elastic Load Balancing refuses to delete the load balancer (AWS Control Tower
+   * CT.ELASTICLOADBALANCING.PR.5). A placeholder is meant to be replaced, so it is off unless asked.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The bucket of the load balancer's access logs (CT.ELASTICLOADBALANCING.PR.6); Elastic Load
+   * Balancing accepts only S3-managed encryption (SSE-S3) on it.
+   * @default - a new bucket: SSE-S3, TLS only, versioned, 90 days, its own access logged
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 }
 
 /**
@@ -71,11 +87,12 @@ export class MinimalRegionalEndpoint extends Construct {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // The load balancer gets its addresses without auto-assign (Control Tower CT.EC2.PR.11).
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }],
     });
     vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogGroup', {
-        retention: logs.RetentionDays.ONE_MONTH,
+        retention: logs.RetentionDays.ONE_YEAR, // at least a year: Control Tower CT.CLOUDWATCH.PR.2
         encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.DESTROY,
       })),
@@ -85,7 +102,9 @@ export class MinimalRegionalEndpoint extends Construct {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket ?? this.newAccessLogsBucket(), 'alb');
     this.loadBalancer.addListener('Https', {
       port: 443,
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
@@ -103,13 +122,30 @@ export class MinimalRegionalEndpoint extends Construct {
       target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
     });
 
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-ELB2',
-      reason: 'Placeholder load balancer that only returns a fixed 200 response and forwards to no target; there is no request traffic worth an access-log bucket. The service\'s own load balancer replaces it.',
-    });
+    if (!(props.deletionProtection ?? false)) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
+        reason: 'CT.ELASTICLOADBALANCING.PR.5: a placeholder meant to be replaced by the service\'s own load balancer; '
+          + 'set deletionProtection: true where the control is enforced.',
+      });
+    }
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions::AwsSolutions-EC23',
       reason: 'Internet-facing regional endpoint: HTTPS on 443 must be open to every client and to the Route 53 and Global Accelerator health checkers.',
+    });
+  }
+
+  /** A bucket for the access logs, and one for that bucket's own server access logs. */
+  private newAccessLogsBucket(): s3.IBucket {
+    const sseS3 = 'Elastic Load Balancing access logs and S3 server access logs accept only S3-managed keys (SSE-S3) on the bucket '
+      + '(Elastic Load Balancing User Guide, "Access logs for your Application Load Balancer").';
+    const serverAccessLogs = newLogBucket(this, 'ServerAccessLogs', { expiration: Duration.days(90), removalPolicy: RemovalPolicy.RETAIN, sseS3Reason: sseS3 });
+    return newLogBucket(this, 'AccessLogs', {
+      serverAccessLogsBucket: serverAccessLogs,
+      serverAccessLogsPrefix: 'alb-access-logs/',
+      expiration: Duration.days(90),
+      removalPolicy: RemovalPolicy.RETAIN,
+      sseS3Reason: sseS3,
     });
   }
 }

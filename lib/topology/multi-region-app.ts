@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { RegionalKey } from '../keys/regional-key';
 import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION, validateTopology } from './multi-region-topology';
 import { Posture } from './posture';
+import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 
 /**
  * Properties of a `MultiRegionApp`.
@@ -184,7 +185,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
   }
 
   private newStack(id: string, region: string, stackName: string, description: string): Stack {
-    return new Stack(this, id, {
+    const stack = new Stack(this, id, {
       ...this.stackProps,
       env: { account: this.account, region },
       stackName,
@@ -192,5 +193,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
       crossRegionReferences: true,
       terminationProtection: this.terminationProtection,
     });
+    acknowledgeCrossRegionProviders(stack);
+    return stack;
   }
 }
