@@ -155,6 +155,20 @@ function endpointOf(identifier: string, region: string): string {
   return `${identifier}.dsql.${region}.on.aws`;
 }
 
+/**
+ * A connecting principal needs only `dsql:DbConnect` (or `dsql:DbConnectAdmin`) on the cluster:
+ * it signs an authentication token locally and never calls KMS. Aurora DSQL uses the cluster's
+ * customer-managed key as its own service principal, `dsql.amazonaws.com`, on the cluster's
+ * behalf (the key policy statement `AuroraDsqlClustersOfThisRegion` of `RegionalKey`, limited by
+ * aws:SourceArn to this account's clusters of the key's Region), not through the caller's
+ * credentials. Sources: Aurora DSQL User Guide, "Data encryption for Amazon Aurora DSQL",
+ * "Authorizing use of your AWS KMS key for Aurora DSQL"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/data-encryption.html), and
+ * "Generating an authentication token"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html),
+ * which lists dsql:DbConnect / dsql:DbConnectAdmin as the permissions to connect. So no KMS
+ * permission is granted here.
+ */
 function grantOn(grantee: iam.IGrantable, action: string, clusterArn: string): iam.Grant {
   return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [clusterArn] });
 }

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
@@ -44,6 +45,13 @@ export interface DsqlPeeredClustersProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * A VPC for the peering functions (see `DsqlPeering.vpc`), for accounts whose controls require
+   * every Lambda function in a VPC (AWS Control Tower CT.LAMBDA.PR.3).
+   * @default - the peering functions run outside a VPC
+   */
+  readonly peeringVpc?: ec2.IVpc;
 
   /**
    * How long a deployment waits for the peered clusters to become ACTIVE before it fails.
@@ -95,6 +103,10 @@ export class DsqlPeeredClusters extends Construct {
       witnessRegion: this.witnessRegion,
       logEncryptionKey: topology.regionalKey(home),
       timeout: props.peeringTimeout,
+      // Clusters that leave with their stacks are deleted as AWS documents (each peered cluster);
+      // retained ones stay peered.
+      deleteClusters: props.removalPolicy === RemovalPolicy.DESTROY,
+      vpc: props.peeringVpc,
     });
   }
 

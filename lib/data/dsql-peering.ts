@@ -1,4 +1,5 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +9,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { handlerCode } from '../private/handler-code';
-import { IDsqlCluster } from './dsql-cluster';
+import { partitionOfStack } from '../topology/regions';
+import { DsqlCluster, IDsqlCluster } from './dsql-cluster';
 
 /**
  * Properties of a `DsqlPeering`.
@@ -57,6 +59,16 @@ export interface DsqlPeeringProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
+   * Whether deleting this resource deletes both clusters, as AWS documents the deletion of a
+   * multi-Region cluster (delete each peered cluster; the first stays PENDING_DELETE until its
+   * peer is deleted). Set it when the clusters' removal policy is DESTROY and their deletion
+   * protection is off. When false, deleting the resource changes nothing: the clusters stay
+   * peered, one multi-Region database, and are retained.
+   * @default false
+   */
+  readonly deleteClusters?: boolean;
+
+  /**
    * Retention of the handlers' logs. AWS Control Tower's proactive control CT.CLOUDWATCH.PR.2
    * requires at least a year (or never expire).
    * @default logs.RetentionDays.ONE_YEAR
@@ -70,7 +82,8 @@ const QUERY_INTERVAL = Duration.seconds(15);
 /**
  * Peers two Aurora DSQL clusters of different Regions with a witness Region: a custom resource
  * (Provider framework, `onEvent` + `isComplete`) that calls UpdateCluster on each cluster, in its
- * own Region, with the other's ARN, then waits until both are ACTIVE. Deleting it unpeers them.
+ * own Region, with the other's ARN, then waits until both are ACTIVE. Deleting it deletes both
+ * clusters when `deleteClusters` is set (as AWS documents), and otherwise leaves them peered.
  *
  * It lives in the stack of `localCluster`.
  */
@@ -108,23 +121,56 @@ export class DsqlPeering extends Construct {
       description: 'Reads the status of two peered Aurora DSQL clusters (multi-region-cdk)',
     });
 
-    // The actions UpdateCluster with multiRegionProperties needs, each on the two cluster ARNs
-    // (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html,
-    // "Required permissions"): dsql:UpdateCluster, dsql:PutMultiRegionProperties and
-    // dsql:GetCluster on the cluster; dsql:AddPeerCluster on the local cluster and each peer;
-    // dsql:RemovePeerCluster on each peer the new list omits (unpeering, re-peering);
-    // dsql:PutWitnessRegion on the cluster, conditioned on dsql:WitnessRegion.
+    // The actions UpdateCluster with multiRegionProperties needs (Aurora DSQL API Reference,
+    // UpdateCluster, "Required permissions":
+    // https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html):
+    // dsql:UpdateCluster, dsql:PutMultiRegionProperties and dsql:GetCluster on the cluster;
+    // dsql:AddPeerCluster on the local cluster and each peer; dsql:RemovePeerCluster, which AWS
+    // checks on the wildcard arn:aws:dsql:*:<account>:cluster/* ("permissions are checked for both
+    // adding and removing peers"); dsql:PutWitnessRegion on the cluster, conditioned on
+    // dsql:WitnessRegion, and "checked both in the cluster Region and in the witness Region".
+    const partition = partitionOfStack(stack);
+    // How cdk-nag names a resource in its finding ids: literals, or <AWS::AccountId> for a token.
+    const nagAccount = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     this.onEventRole.addToPolicy(new iam.PolicyStatement({
       sid: 'PeerTheTwoClusters',
-      actions: ['dsql:GetCluster', 'dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster', 'dsql:RemovePeerCluster'],
+      actions: ['dsql:GetCluster', 'dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster'],
       resources: clusterArns,
     }));
+    const removePeerArn = `arn:${partition}:dsql:*:${stack.account}:cluster/*`;
+    this.onEventRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'RemovePeerAsDocumented',
+      actions: ['dsql:RemovePeerCluster'],
+      resources: [removePeerArn],
+    }));
+    const witnessArn = `arn:${partition}:dsql:${props.witnessRegion}:${stack.account}:cluster/*`;
     this.onEventRole.addToPolicy(new iam.PolicyStatement({
       sid: 'SetTheWitnessRegion',
       actions: ['dsql:PutWitnessRegion'],
-      resources: clusterArns,
+      resources: [...clusterArns, witnessArn],
       conditions: { StringEquals: { 'dsql:WitnessRegion': props.witnessRegion } },
     }));
+    if (props.deleteClusters) {
+      // DeleteCluster on each of the two clusters (API Reference, DeleteCluster).
+      this.onEventRole.addToPolicy(new iam.PolicyStatement({
+        sid: 'DeleteTheTwoClusters',
+        actions: ['dsql:DeleteCluster'],
+        resources: clusterArns,
+      }));
+    }
+    Validations.of(this.onEventRole).acknowledge(
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:dsql:*:${nagAccount}:cluster/*]`,
+        reason: 'The UpdateCluster API reference documents dsql:RemovePeerCluster on the wildcard arn:aws:dsql:*:<account>:cluster/*, '
+          + 'checked whenever peers are updated; the role can call UpdateCluster on the two clusters of this pair only.',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:dsql:${props.witnessRegion}:${nagAccount}:cluster/*]`,
+        reason: 'dsql:PutWitnessRegion "is checked both in the cluster Region and in the witness Region" (UpdateCluster API '
+          + 'reference), which names no witness-Region resource form; the statement is limited to the witness Region, this '
+          + 'account and the dsql:WitnessRegion condition.',
+      },
+    );
     this.isCompleteRole.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadTheTwoClusters',
       actions: ['dsql:GetCluster'],
@@ -171,6 +217,8 @@ export class DsqlPeering extends Construct {
         ClusterArns: clusterArns,
         WitnessRegion: props.witnessRegion,
         TimeoutSeconds: String(timeout.toSeconds()),
+        DeleteClusters: props.deleteClusters ? 'true' : 'false',
+        ClusterRevision: clusterRevision([props.localCluster, props.peerCluster]),
       },
     });
   }
@@ -192,6 +240,27 @@ export class DsqlPeering extends Construct {
       ...network,
     });
   }
+}
+
+/**
+ * A digest of the clusters' CloudFormation properties (tags included), computed at synth: a
+ * change to either cluster's template changes it, so the peering resource gets an Update in the
+ * same `cdk deploy --all` and checks that the two clusters still list each other. The cluster
+ * templates record only the witness; the peers are the custom resource's state, and this is how
+ * a later update of a cluster (for example a tag change) cannot drop a peer unnoticed.
+ * Imported clusters (no template here) do not contribute.
+ */
+function clusterRevision(clusters: IDsqlCluster[]): string {
+  return Lazy.string({
+    produce: () => {
+      const hash = crypto.createHash('sha256');
+      for (const cluster of clusters) {
+        const cfn = cluster instanceof DsqlCluster ? cluster.cfnCluster : undefined;
+        hash.update(cfn ? JSON.stringify(Stack.of(cfn).resolve((cfn as any).cfnProperties)) : cluster.clusterArn);
+      }
+      return hash.digest('hex').slice(0, 16);
+    },
+  });
 }
 
 /**
