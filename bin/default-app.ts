@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RegionalAuditTrail, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -64,6 +64,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   });
   new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: routedRegions });
   probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
+
+  // Audit: an immutable, encrypted CloudTrail trail per active Region, its logs kept in that Region.
+  new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;

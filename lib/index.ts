@@ -28,3 +28,4 @@ export * from './probes/replication-lag-probe';
 export * from './probes/probe-alarm-topic';
 export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
+export * from './audit/regional-audit-trail';

@@ -3,7 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { AcceleratorRouting, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, Posture, RoutedRegion } from '../../lib';
+import { AcceleratorRouting, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, Posture, RegionalAuditTrail, RoutedRegion } from '../../lib';
 
 // A primary in eu-west-1 serving all traffic, with a warm standby in eu-central-1.
 const app = new App();
@@ -37,6 +37,9 @@ new DnsRouting(topology.globalStack, 'Dns', {
   regions,
 });
 new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions });
+
+// An immutable, encrypted audit trail in each active Region.
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

@@ -70,6 +70,17 @@ export class DataResidencyGuard extends Construct {
     return regions && [...regions];
   }
 
+  /**
+   * The Regions of a class: its rule, or for a Region's audit logs (`DataClass.auditLogsOf`) that
+   * Region alone, unless a rule says otherwise.
+   */
+  private allowedFor(dataClass: string): string[] | undefined {
+    const rule = this.allowed.get(dataClass);
+    if (rule) return rule;
+    const audit = /^AUDIT_LOG:(.+)$/.exec(dataClass);
+    return audit ? [audit[1]] : undefined;
+  }
+
   private check(scope: IConstruct): string[] {
     const errors: string[] = [];
     const resources = scope.node.findAll().filter(CfnResource.isCfnResource);
@@ -97,7 +108,7 @@ export class DataResidencyGuard extends Construct {
 
   /** A tagged resource must be in an allowed Region; a tagged DSQL cluster's witness and peers too. */
   private checkPlacement(node: CfnResource, dataClass: string): string[] {
-    const allowed = this.allowed.get(dataClass);
+    const allowed = this.allowedFor(dataClass);
     const label = `${node.node.path} (${node.cfnResourceType}, ${DataResidency.TAG_KEY}=${dataClass})`;
     if (!allowed) {
       return [`${label}: no rule of this guard covers data class '${dataClass}'; add a rule for it or fix the tag (rules cover ${[...this.allowed.keys()].join(', ')}).`];
@@ -129,7 +140,7 @@ export class DataResidencyGuard extends Construct {
     for (const [name, value] of Object.entries<unknown>(props.exports ?? {})) {
       for (const id of referencedLogicalIds(value)) {
         const source = tagged.get(id);
-        const allowed = source && this.allowed.get(source.dataClass);
+        const allowed = source && this.allowedFor(source.dataClass);
         if (source && allowed && !allowed.includes(props.region)) {
           errors.push(`${source.node.node.path} (${DataResidency.TAG_KEY}=${source.dataClass}) is exported to ${props.region} by a cross-Region reference (${name}); `
             + `${source.dataClass} data may go only to ${allowed.join(', ')}, so do not reference it from a stack in ${props.region}.`);
@@ -145,7 +156,7 @@ export class DataResidencyGuard extends Construct {
     const errors: string[] = [];
     const sources = [...new Set(referencedLogicalIds(props))].map((id) => tagged.get(id)).filter((s) => s !== undefined);
     for (const source of sources) {
-      const allowed = this.allowed.get(source.dataClass);
+      const allowed = this.allowedFor(source.dataClass);
       if (!allowed) continue;
       for (const region of outsideRegions(props, allowed)) {
         errors.push(`${node.node.path} (${node.cfnResourceType}) takes ${source.node.node.path} (${DataResidency.TAG_KEY}=${source.dataClass}) and names ${region}; `

@@ -3,6 +3,7 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { GA1 } from './rules/accelerator-endpoint-group-health';
 import { GA2 } from './rules/accelerator-two-regions';
+import { AUDIT1 } from './rules/audit-trail-per-region';
 import { DSQL1 } from './rules/dsql-customer-managed-key';
 import { DSQL2 } from './rules/dsql-deletion-protection';
 import { DSQL3 } from './rules/dsql-witness';
@@ -19,7 +20,7 @@ import { DNS1 } from './rules/route53-routed-record-health';
 import { MultiRegionRule } from './rules/template';
 
 /** Every rule of the pack, in the order of the README's table. */
-const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2];
+const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, AUDIT1];
 
 /**
  * A cdk-nag pack of multi-Region rules, checked on the synthesized resources of every stack

@@ -11,7 +11,7 @@ describe('MultiRegionChecks', () => {
     expect(new MultiRegionChecks().ruleIds).toEqual([
       'MultiRegion-KMS1', 'MultiRegion-KMS2', 'MultiRegion-KMS3', 'MultiRegion-DSQL1', 'MultiRegion-DSQL2', 'MultiRegion-DSQL3',
       'MultiRegion-DNS1', 'MultiRegion-DNS2', 'MultiRegion-DNS3', 'MultiRegion-GA1', 'MultiRegion-GA2', 'MultiRegion-LOG1',
-      'MultiRegion-LOG2', 'MultiRegion-CW1', 'MultiRegion-CW2',
+      'MultiRegion-LOG2', 'MultiRegion-CW1', 'MultiRegion-CW2', 'MultiRegion-AUDIT1',
     ]);
   });
 
