@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { assertKnownRegion, assertNoDuplicateRegions, isKnownRegion } from '../topology/regions';
+import { validationError } from '../private/errors';
 import { DataClass } from './data-class';
 import { DataResidency } from './data-residency';
 import { referencedLogicalIds, regionOf, synthesized, walk } from './rules/template';
@@ -46,18 +47,18 @@ export class DataResidencyGuard extends Construct {
   constructor(scope: Construct, id: string, props: DataResidencyGuardProps) {
     super(scope, id);
     if (props.rules.length === 0) {
-      throw new Error(`DataResidencyGuard '${id}' has no rules; give at least one, for example { dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }.`);
+      throw validationError('NoResidencyRules', `DataResidencyGuard '${id}' has no rules; give at least one, for example { dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }.`, this);
     }
     for (const [i, rule] of props.rules.entries()) {
       const what = `DataResidencyGuard '${id}' rules[${i}] (${rule.dataClass.name})`;
       if (this.allowed.has(rule.dataClass.name)) {
-        throw new Error(`${what}: data class '${rule.dataClass.name}' has a rule already; merge their allowedRegions into one rule.`);
+        throw validationError('DuplicateResidencyRule', `${what}: data class '${rule.dataClass.name}' has a rule already; merge their allowedRegions into one rule.`, this);
       }
       if (rule.allowedRegions.length === 0) {
-        throw new Error(`${what}: allowedRegions is empty; list the Regions where ${rule.dataClass.name} data may live.`);
+        throw validationError('EmptyAllowedRegions', `${what}: allowedRegions is empty; list the Regions where ${rule.dataClass.name} data may live.`, this);
       }
-      rule.allowedRegions.forEach((region, j) => assertKnownRegion(region, `${what} allowedRegions[${j}]`));
-      assertNoDuplicateRegions(rule.allowedRegions, `${what} allowedRegions`);
+      rule.allowedRegions.forEach((region, j) => assertKnownRegion(region, `${what} allowedRegions[${j}]`, this));
+      assertNoDuplicateRegions(rule.allowedRegions, `${what} allowedRegions`, this);
       this.allowed.set(rule.dataClass.name, [...rule.allowedRegions]);
     }
     // Runs at synth, after tags are applied and cross-Region references are rendered.

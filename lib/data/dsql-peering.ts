@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DsqlCluster, IDsqlCluster } from './dsql-cluster';
@@ -98,16 +99,20 @@ export class DsqlPeering extends Construct {
   constructor(scope: Construct, id: string, props: DsqlPeeringProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    if (!Token.isUnresolved(stack.region) && props.localCluster.region !== stack.region) {
-      throw new Error(`DsqlPeering '${id}' is in ${stack.region} but its localCluster is in ${props.localCluster.region}; `
-        + 'create it in the stack of the local cluster.');
+    if (Token.isUnresolved(stack.region)) {
+      throw validationError('RegionBoundInAgnosticStack', `DsqlPeering '${id}' must be in the stack of its local cluster's Region, but stack `
+        + `${stack.node.path} has no concrete Region (environment-agnostic); create it in the stack of ${props.localCluster.region}.`, scope);
+    }
+    if (props.localCluster.region !== stack.region) {
+      throw validationError('PeeringOutsideLocalRegion', `DsqlPeering '${id}' is in ${stack.region} but its localCluster is in ${props.localCluster.region}; `
+        + 'create it in the stack of the local cluster.', scope);
     }
     if (props.localCluster.region === props.peerCluster.region) {
-      throw new Error(`DsqlPeering '${id}': both clusters are in ${props.localCluster.region}; peers must be in two Regions.`);
+      throw validationError('PeersInOneRegion', `DsqlPeering '${id}': both clusters are in ${props.localCluster.region}; peers must be in two Regions.`, scope);
     }
     const timeout = props.timeout ?? Duration.minutes(30);
     if (timeout.toSeconds() < 60 || timeout.toSeconds() > Duration.hours(1).toSeconds()) {
-      throw new Error(`DsqlPeering '${id}': timeout of ${timeout.toSeconds()} s is not valid; use 1 to 60 minutes (the provider framework adds margin up to its 2 h limit).`);
+      throw validationError('InvalidPeeringTimeout', `DsqlPeering '${id}': timeout of ${timeout.toSeconds()} s is not valid; use 1 to 60 minutes (the provider framework adds margin up to its 2 h limit).`, scope);
     }
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const clusterArns = [props.localCluster.clusterArn, props.peerCluster.clusterArn];

@@ -100,7 +100,11 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
     if (pendingDays < 7 || pendingDays > 30) {
       throw validationError('InvalidPendingWindow', `RegionalKey '${id}': pendingWindow of ${pendingDays} days is not valid; KMS accepts 7 to 30 days.`, scope);
     }
-    const regionLabel = Token.isUnresolved(stack.region) ? 'this Region' : stack.region;
+    if (Token.isUnresolved(stack.region)) {
+      throw validationError('RegionBoundInAgnosticStack', `RegionalKey '${id}' belongs to one Region, but stack ${stack.node.path} has no `
+        + "concrete Region (environment-agnostic); give the stack env: { region: 'us-east-1' } (or another Region code).", scope);
+    }
+    const regionLabel = stack.region;
     const aliasName = props.alias ?? `alias/multi-region/${stack.region}`;
     validateAliasName(aliasName, id, scope);
 
