@@ -84,6 +84,11 @@ export class DsqlPeeredClusters extends Construct {
     const peers = props.peerRegions ?? defaultPeers(topology);
     const witness = props.witnessRegion ?? topology.witnessRegion;
     validateDsqlRegions(peers, witness, topology, this);
+    if (props.removalPolicy === RemovalPolicy.DESTROY && (props.deletionProtection ?? true)) {
+      throw validationError('DestroyWithDeletionProtection', `DsqlPeeredClusters '${id}': removalPolicy DESTROY with deletion protection on `
+        + 'cannot delete the clusters (DeleteCluster refuses a protected cluster, so the stack deletion would fail); '
+        + 'set deletionProtection: false as well, or keep RemovalPolicy.RETAIN.', this);
+    }
     this.peerRegions = [...peers];
     this.witnessRegion = witness!;
 

@@ -47,6 +47,10 @@ describe('DSQL lifecycle in the template', () => {
     });
   });
 
+  test('RemovalPolicy.DESTROY with deletion protection on is refused at synth (DeleteCluster would refuse at stack deletion)', () => {
+    expect(() => build({ removalPolicy: RemovalPolicy.DESTROY })).toThrow(/removalPolicy DESTROY with deletion protection on cannot delete the clusters/);
+  });
+
   test('a change to either cluster\'s template (a tag) changes the peering resource\'s ClusterRevision, so the peering is re-checked in the same deploy', () => {
     const revision = (tags?: { [key: string]: string }) => build({ tags }).east1().findResources('Custom::DsqlPeering');
     const before = Object.values(revision())[0] as any;
