@@ -185,7 +185,11 @@ function isPeeredWith(cluster: ClusterRef, out: GetClusterCommandOutput, peer: C
 }
 
 /**
- * Points each cluster at the other, calling each cluster's own Region. A cluster already
+ * Points each cluster at the other, calling each cluster's own Region: the second step of
+ * "Create multi-Region clusters" in the Aurora DSQL User Guide ("Using AWS CLI": each cluster,
+ * created with the witness and waiting in PENDING_SETUP, is updated with its peer's ARN;
+ * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html), with
+ * UpdateCluster (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html). A cluster already
  * peered as asked is left alone, so a repeated or unchanged request changes nothing.
  * @returns the ARNs of the clusters that were updated
  */

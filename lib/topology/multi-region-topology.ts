@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../private/errors';
 import { RegionalKey } from '../keys/regional-key';
 import { Posture } from './posture';
+import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
 
 /** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
@@ -196,6 +197,9 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
     this.global = props.globalStack;
     this.accelerator = props.acceleratorStack;
     props.regionalStacks.forEach((stack) => this.stacksByRegion.set(stack.region, stack));
+    [...props.regionalStacks, props.globalStack, props.acceleratorStack]
+      .filter((s): s is Stack => s !== undefined)
+      .forEach((s) => acknowledgeCrossRegionProviders(s));
 
     for (const key of props.regionalKeys ?? []) {
       const stack = this.stacksByRegion.get(key.region);
