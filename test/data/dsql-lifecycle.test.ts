@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DsqlPeeredClusters, DsqlPeeredClustersProps, MultiRegionApp } from '../../lib';
 import { newTestApp } from '../helpers/app';
@@ -49,6 +50,19 @@ describe('DSQL lifecycle in the template', () => {
 
   test('RemovalPolicy.DESTROY with deletion protection on is refused at synth (DeleteCluster would refuse at stack deletion)', () => {
     expect(() => build({ removalPolicy: RemovalPolicy.DESTROY })).toThrow(/removalPolicy DESTROY with deletion protection on cannot delete the clusters/);
+  });
+
+  test('peeringVpc puts the peering handlers and the provider framework\'s functions in the VPC', () => {
+    const app = newTestApp();
+    const topology = new MultiRegionApp(app, 'Topology', {
+      activeRegions: ['us-east-1', 'us-east-2'], witnessRegion: 'us-west-2', account: '111111111111', stackNamePrefix: 'db',
+    });
+    const vpc = new ec2.Vpc(topology.regionalStack('us-east-1'), 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new DsqlPeeredClusters(topology, 'Dsql', { topology, peeringVpc: vpc });
+    const functions = Object.entries(Template.fromStack(topology.regionalStack('us-east-1')).findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.startsWith('DsqlPeering')) as [string, any][];
+    expect(functions.length).toBe(5); // onEvent, isComplete and the framework's onEvent, isComplete, onTimeout
+    functions.forEach(([, fn]) => expect(fn.Properties.VpcConfig?.SubnetIds).toBeDefined());
   });
 
   test('a change to either cluster\'s template (a tag) changes the peering resource\'s ClusterRevision, so the peering is re-checked in the same deploy', () => {
