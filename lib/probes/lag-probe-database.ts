@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { unscopedValidationError } from '../private/errors';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
@@ -74,6 +75,7 @@ export class LagProbeDatabase {
     assertKnownRegion(options.writerRegion, 'LagProbeDatabase.dsql writerRegion');
     assertKnownRegion(options.readerRegion, 'LagProbeDatabase.dsql readerRegion');
     assertDistinct(options.writerRegion, options.readerRegion);
+    assertSameRegions(options);
     for (const [what, arn] of [['writerClusterArn', options.writerClusterArn], ['readerClusterArn', options.readerClusterArn]]) {
       if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:dsql:[a-z0-9-]+:\d{12}:cluster\/[a-z0-9]+$/.test(arn)) {
         throw new Error(`LagProbeDatabase.dsql: ${what} '${arn}' is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<id>.`);
@@ -161,5 +163,27 @@ function probeRegionOf(options: { writerRegion: string; readerRegion: string; pr
 function assertDistinct(writer: string, reader: string): void {
   if (writer === reader) {
     throw new Error(`LagProbeDatabase: writerRegion and readerRegion are both '${writer}'; cross-Region lag needs two different Regions.`);
+  }
+}
+
+/**
+ * The writer and reader Regions must be those of the clusters (read from each endpoint,
+ * `<id>.dsql.<region>.on.aws`, and from each concrete ARN): a swapped pair would measure the
+ * other direction under this one's name.
+ */
+function assertSameRegions(options: DsqlLagProbeDatabaseOptions): void {
+  const sides = [
+    ['writer', options.writerRegion, options.writerEndpoint, options.writerClusterArn],
+    ['reader', options.readerRegion, options.readerEndpoint, options.readerClusterArn],
+  ] as const;
+  for (const [side, region, endpoint, arn] of sides) {
+    const fromEndpoint = Token.isUnresolved(endpoint) ? undefined : /\.dsql\.([a-z0-9-]+)\.on\.aws$/.exec(endpoint)?.[1];
+    const fromArn = Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
+    for (const [source, value, actual] of [['endpoint', endpoint, fromEndpoint], ['cluster ARN', arn, fromArn]] as const) {
+      if (actual !== undefined && actual !== region) {
+        throw unscopedValidationError('LagProbeRegionMismatch', `LagProbeDatabase.dsql: ${side}Region is '${region}' but the ${side} ${source} '${value}' is in '${actual}'; `
+          + 'give each side the Region of its own cluster (writer and reader swapped?).');
+      }
+    }
   }
 }

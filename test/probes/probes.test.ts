@@ -76,7 +76,7 @@ describe('HealthProbe', () => {
     const stack = stackOf();
     const key = new RegionalKey(stack, 'Key');
     const { template } = healthProbe({ encryptionKey: key }, stack);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
   });
 
   test('Region-unhealthy alarm (N of M) and probe-not-running alarm (missing data breaches)', () => {
@@ -273,7 +273,7 @@ describe('MultiRegionProbes', () => {
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['an inactive Region', { healthTargets: [{ region: 'eu-west-1', targets: [{ name: 'a', url: 'https://a' }] }] }, /'eu-west-1', which is not an active Region/],
     ['a Region twice', { healthTargets: [{ region: 'us-east-1', targets: [{ name: 'a', url: 'https://a' }] }, { region: 'us-east-1', targets: [{ name: 'b', url: 'https://b' }] }] }, /'us-east-1' twice/],
-    ['a lag pair outside the app', { lagDatabases: [dsqlDb({ readerRegion: 'us-west-2', readerClusterArn: `arn:aws:dsql:us-west-2:${ACCOUNT}:cluster/abc` })] }, /'us-west-2', which is not an active Region/],
+    ['a lag pair outside the app', { lagDatabases: [dsqlDb({ readerRegion: 'us-west-2', readerEndpoint: 'abc.dsql.us-west-2.on.aws', readerClusterArn: `arn:aws:dsql:us-west-2:${ACCOUNT}:cluster/abc` })] }, /'us-west-2', which is not an active Region/],
   ])('rejects %s', (_name, extra, error) => {
     expect(() => build(extra)).toThrow(error);
   });
