@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
-  MultiRegionChecks, MultiRegionProbes, RecoveryObjectives, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
+  MultiRegionChecks, MultiRegionProbes, RecoveryObjectives, RegionalAuditTrail, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
 
@@ -107,6 +107,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   // one per regional stack under the Region's key, and one in the global stack (us-east-1).
   // Subscribe with `subscriptions: [...]`, or through alarms.topic(region) / alarms.topicOf(stack).
   new AlarmTopics(topology, 'AlarmTopics', { topology });
+
+  // Audit: an immutable, encrypted CloudTrail trail per active Region, its logs kept in that Region.
+  new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
   return topology;

@@ -3,7 +3,7 @@ import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { DsqlPeeredClusters, MultiRegionApp, MultiRegionChecks } from '../../lib';
+import { DsqlPeeredClusters, MultiRegionApp, MultiRegionChecks, RegionalAuditTrail } from '../../lib';
 
 // Active-active in Europe: Aurora DSQL clusters in Ireland and London, peered with Paris as
 // witness, and one application role per Region that may connect to its own Region's cluster only.
@@ -28,6 +28,9 @@ for (const region of topology.activeRegions) {
   });
   db.grantConnect(role, region);
 }
+
+// An immutable, encrypted audit trail in each active Region.
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

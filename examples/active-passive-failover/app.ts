@@ -3,7 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { AcceleratorRouting, AlarmTopics, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, Posture, RoutedRegion } from '../../lib';
+import { AcceleratorRouting, AlarmTopics, DnsRouting, MinimalRegionalEndpoint, MultiRegionApp, MultiRegionChecks, Posture, RegionalAuditTrail, RoutedRegion } from '../../lib';
 
 // A primary in eu-west-1 serving all traffic, with a warm standby in eu-central-1.
 const app = new App();
@@ -39,6 +39,9 @@ new DnsRouting(topology.globalStack, 'Dns', {
 new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions });
 // The Route 53 endpoint alarms (global stack, us-east-1) notify an SNS topic of that Region.
 new AlarmTopics(topology, 'AlarmTopics', { topology });
+
+// An immutable, encrypted audit trail in each active Region.
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

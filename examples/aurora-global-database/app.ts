@@ -3,7 +3,7 @@ import { App, CfnOutput, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { AlarmTopics, AuroraGlobalDatabase, MultiRegionApp, MultiRegionChecks, Posture } from '../../lib';
+import { AlarmTopics, RegionalAuditTrail, AuroraGlobalDatabase, MultiRegionApp, MultiRegionChecks, Posture } from '../../lib';
 
 // An active-passive ledger: an Aurora PostgreSQL global database with the writer in eu-west-1
 // and a secondary cluster in eu-central-1, each under its own Region's key, in its own VPC.
@@ -35,6 +35,8 @@ new CfnOutput(topology.regionalStack(ledger.primaryRegion), 'GlobalClusterIdenti
 
 // Every alarm of the library notifies an SNS topic of its own Region.
 new AlarmTopics(topology, 'AlarmTopics', { topology });
+// An immutable, encrypted audit trail in each active Region.
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

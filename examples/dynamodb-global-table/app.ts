@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { AlarmTopics, DataClass, DataResidency, DataResidencyGuard, DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp, MultiRegionChecks } from '../../lib';
+import { AlarmTopics, RegionalAuditTrail, DataClass, DataResidency, DataResidencyGuard, DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp, MultiRegionChecks } from '../../lib';
 
 // An active-active shopping-cart table in two US Regions: a DynamoDB global table (MREC, last
 // writer wins) with a replica per Region, each under that Region's own key.
@@ -50,6 +50,8 @@ for (const region of topology.activeRegions) {
 
 // Every alarm of the library notifies an SNS topic of its own Region.
 new AlarmTopics(topology, 'AlarmTopics', { topology });
+// An immutable, encrypted audit trail in each active Region.
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

@@ -1,4 +1,5 @@
 import {
+  DeleteClusterCommand,
   DSQLClient,
   GetClusterCommand,
   GetClusterCommandOutput,
@@ -8,6 +9,16 @@ import {
 /**
  * The core of the DSQL peering custom resource: plain functions that take a client factory,
  * a clock and a sleep, so tests drive them against an emulator without waiting.
+ *
+ * Every lifecycle step follows the Aurora DSQL User Guide, "Configuring multi-Region clusters"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/configuring-multi-region-clusters.html)
+ * and its AWS CLI walk-through "Using AWS CLI"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html):
+ * - create: each cluster is created with a witness Region (it waits in PENDING_SETUP), then
+ *   each one is updated with its peer's ARN (`ensurePeered`);
+ * - delete: each peered cluster is deleted; the first one stays PENDING_DELETE until its peer
+ *   is deleted too (`deletePair`). AWS documents no unpeering of a peered cluster and no
+ *   re-peering of a peered cluster to another one, so the handler does neither.
  */
 
 /** Creates the DSQL client of one Region; the handler caches one per Region. */
@@ -45,6 +56,8 @@ export interface ClusterRef {
 export interface PeeringConfig {
   readonly clusters: [ClusterRef, ClusterRef];
   readonly witnessRegion: string;
+  /** Whether deleting the resource deletes both clusters (their removal policy is DESTROY). */
+  readonly deleteClusters: boolean;
   /** How long `isComplete` waits for both clusters to become ACTIVE. */
   readonly timeoutSeconds: number;
 }
@@ -54,6 +67,14 @@ export interface PeeringResourceProperties {
   readonly ClusterArns: string[];
   readonly WitnessRegion: string;
   readonly TimeoutSeconds: string;
+  /** 'true' when deleting the resource deletes both clusters; anything else keeps them peered. */
+  readonly DeleteClusters?: string;
+  /**
+   * A digest of both clusters' CloudFormation properties: any change to either cluster's template
+   * changes it, so CloudFormation sends an Update and the handler checks, in the same deploy,
+   * that both clusters still list each other (and re-peers a cluster that lost its peer).
+   */
+  readonly ClusterRevision?: string;
 }
 
 /** The subset of the CloudFormation event the core reads. */
@@ -84,6 +105,8 @@ export interface IsCompleteResult {
 const READY = new Set(['ACTIVE', 'IDLE']);
 /** Statuses in which a cluster is on its way out. */
 const GOING = new Set(['DELETING', 'DELETED', 'PENDING_DELETE']);
+/** Statuses of a cluster whose deletion is still under way. */
+const DELETE_IN_PROGRESS = new Set(['DELETING', 'PENDING_DELETE']);
 /** Error names worth retrying: throttling, and conflicts with an operation still under way. */
 const RETRYABLE = new Set(['ThrottlingException', 'TooManyRequestsException', 'ConflictException', 'InternalServerException']);
 
@@ -116,7 +139,7 @@ export function parseConfig(props: PeeringResourceProperties): PeeringConfig {
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new Error(`TimeoutSeconds '${props.TimeoutSeconds}' must be a positive number.`);
   }
-  return { clusters: [a, b], witnessRegion, timeoutSeconds };
+  return { clusters: [a, b], witnessRegion, timeoutSeconds, deleteClusters: props.DeleteClusters === 'true' };
 }
 
 /** The physical id names the pair, independent of order, so a new peer means a new resource. */
@@ -162,7 +185,11 @@ function isPeeredWith(cluster: ClusterRef, out: GetClusterCommandOutput, peer: C
 }
 
 /**
- * Points each cluster at the other, calling each cluster's own Region. A cluster already
+ * Points each cluster at the other, calling each cluster's own Region: the second step of
+ * "Create multi-Region clusters" in the Aurora DSQL User Guide ("Using AWS CLI": each cluster,
+ * created with the witness and waiting in PENDING_SETUP, is updated with its peer's ARN;
+ * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html), with
+ * UpdateCluster (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html). A cluster already
  * peered as asked is left alone, so a repeated or unchanged request changes nothing.
  * @returns the ARNs of the clusters that were updated
  */
@@ -180,6 +207,16 @@ export async function ensurePeered(config: PeeringConfig, rt: Runtime): Promise<
     }
     return current;
   }));
+  // A cluster peered with a third cluster is not re-peered: AWS documents peering a cluster
+  // created with a witness (PENDING_SETUP) with its peer's ARN, not moving a peered cluster to
+  // another peer, and doing so would split one database into two.
+  pairs.forEach(([cluster, peer], i) => {
+    const others = peersOf(cluster, states[i]).filter((arn) => arn !== peer.arn);
+    if (others.length > 0) {
+      throw new Error(`DSQL cluster ${cluster.arn} is already peered with ${others.join(', ')}; it cannot be peered with ${peer.arn}. `
+        + 'AWS documents no re-peering of a peered cluster: delete the old pair (each cluster) and create new clusters.');
+    }
+  });
   const updated: string[] = [];
   for (const [i, [cluster, peer]] of pairs.entries()) {
     if (isPeeredWith(cluster, states[i], peer, config.witnessRegion)) {
@@ -197,48 +234,64 @@ export async function ensurePeered(config: PeeringConfig, rt: Runtime): Promise<
 }
 
 /**
- * Removes each cluster's peer where it still points at the other cluster of this pair, so both
- * can be deleted. A cluster that is gone or being deleted is skipped, and so is one that has
- * meanwhile been peered with another cluster (the pair was replaced).
- * @returns the ARNs of the clusters that were updated
+ * Deletes both clusters of a peered pair, as AWS documents the deletion of a multi-Region
+ * cluster ("Using AWS CLI", Delete multi-Region clusters: delete each peered cluster; the first
+ * stays PENDING_DELETE until its peer is deleted; DeleteCluster API reference:
+ * https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_DeleteCluster.html).
+ * Only clusters of this pair are deleted: one that is gone or already being deleted is skipped,
+ * and so is one that is not peered with the other (a create that never peered them, or a cluster
+ * peered elsewhere), whose stack still owns it.
+ * @returns the ARNs of the clusters whose deletion was requested
  */
-export async function unpeer(config: PeeringConfig, rt: Runtime): Promise<string[]> {
-  const updated: string[] = [];
+export async function deletePair(config: PeeringConfig, rt: Runtime): Promise<string[]> {
   const [a, b] = config.clusters;
-  for (const [cluster, peer] of [[a, b], [b, a]] as const) {
-    const current = await describe(cluster, rt);
+  const pairs = [[a, b], [b, a]] as const;
+  const states = await Promise.all(pairs.map(([cluster]) => describe(cluster, rt)));
+  const deleted: string[] = [];
+  for (const [i, [cluster, peer]] of pairs.entries()) {
+    const current = states[i];
     if (!current || GOING.has(current.status ?? '')) {
-      rt.log('cluster gone, nothing to unpeer', { cluster: cluster.arn, status: current?.status ?? 'NOT_FOUND' });
+      rt.log('cluster gone or being deleted', { cluster: cluster.arn, status: current?.status ?? 'NOT_FOUND' });
       continue;
     }
-    if (!peersOf(cluster, current).includes(peer.arn)) {
+    const peerState = states[1 - i];
+    const peerGoing = !peerState || GOING.has(peerState.status ?? '');
+    const listsPeer = peersOf(cluster, current).includes(peer.arn);
+    const peerListsIt = peerState ? peersOf(peer, peerState).includes(cluster.arn) : false;
+    if (!listsPeer || (!peerListsIt && !peerGoing)) {
       rt.log('not peered with this pair, left alone', { cluster: cluster.arn, peer: peer.arn });
       continue;
     }
     try {
-      await withRetry(`UpdateCluster ${cluster.arn}`, () => rt.clientFor(cluster.region).send(new UpdateClusterCommand({
-        identifier: cluster.identifier,
-        multiRegionProperties: { witnessRegion: current.multiRegionProperties?.witnessRegion ?? config.witnessRegion, clusters: [] },
-      })), rt);
+      await withRetry(`DeleteCluster ${cluster.arn}`,
+        () => rt.clientFor(cluster.region).send(new DeleteClusterCommand({ identifier: cluster.identifier })), rt);
     } catch (err) {
-      // Deleted between GetCluster and UpdateCluster: nothing left to unpeer.
+      // Deleted between GetCluster and DeleteCluster: nothing left to do.
       if (errorName(err) === 'ResourceNotFoundException') continue;
       throw err;
     }
-    rt.log('unpeering requested', { cluster: cluster.arn, peer: peer.arn });
-    updated.push(cluster.arn);
+    rt.log('deletion requested', { cluster: cluster.arn, peer: peer.arn });
+    deleted.push(cluster.arn);
   }
-  return updated;
+  return deleted;
 }
 
-/** The Provider framework's onEvent: starts peering (Create, Update) or unpeering (Delete). */
+/**
+ * The Provider framework's onEvent: peers the pair (Create, Update), or on Delete either
+ * deletes both clusters (DeleteClusters 'true', as AWS documents) or changes nothing, so a
+ * retained pair stays one multi-Region database.
+ */
 export async function onEvent(event: PeeringEvent, rt: Runtime): Promise<OnEventResult> {
   if (event.RequestType === 'Delete') {
     const config = tryParseConfig(event.ResourceProperties, rt);
     // Properties that never peered anything (a Create that failed validation) leave nothing to undo.
     if (config) {
-      rt.log('event', { requestType: event.RequestType, clusters: config.clusters.map((c) => c.arn) });
-      await unpeer(config, rt);
+      rt.log('event', { requestType: event.RequestType, clusters: config.clusters.map((c) => c.arn), deleteClusters: config.deleteClusters });
+      if (config.deleteClusters) {
+        await deletePair(config, rt);
+      } else {
+        rt.log('clusters retained and left peered', { clusters: config.clusters.map((c) => c.arn) });
+      }
     }
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'dsql-peering:none', Data: { Deadline: deadlineOf(config, rt) } };
   }
@@ -252,7 +305,7 @@ function tryParseConfig(props: PeeringResourceProperties, rt: Runtime): PeeringC
   try {
     return parseConfig(props);
   } catch (err) {
-    rt.log('properties not valid, nothing to unpeer', { error: (err as Error).message });
+    rt.log('properties not valid, nothing to delete', { error: (err as Error).message });
     return undefined;
   }
 }
@@ -263,19 +316,21 @@ function deadlineOf(config: PeeringConfig | undefined, rt: Runtime): string {
 
 /**
  * The Provider framework's isComplete: true once both clusters are ACTIVE and list each other
- * (Create, Update), or once neither is still UPDATING (Delete). A FAILED cluster, or the
- * deadline passing, fails the deployment with each cluster's status.
+ * (Create, Update); on Delete, at once when the clusters are kept, else once neither is still
+ * DELETING or PENDING_DELETE (PENDING_DELETE lasts until the peer is deleted too). A FAILED
+ * cluster, or the deadline passing, fails the deployment with each cluster's status.
  */
 export async function isComplete(event: IsCompleteEvent, rt: Runtime): Promise<IsCompleteResult> {
   const config = event.RequestType === 'Delete' ? tryParseConfig(event.ResourceProperties, rt) : parseConfig(event.ResourceProperties);
   if (!config) return { IsComplete: true };
+  if (event.RequestType === 'Delete' && !config.deleteClusters) return { IsComplete: true };
   const [a, b] = config.clusters;
   const states = await Promise.all(config.clusters.map((c) => describe(c, rt)));
   const summary = config.clusters.map((c, i) => `${c.arn} is ${states[i]?.status ?? 'NOT_FOUND'}`).join(', ');
 
   let done: boolean;
   if (event.RequestType === 'Delete') {
-    done = states.every((s) => !s || s.status !== 'UPDATING');
+    done = states.every((s) => !s || !DELETE_IN_PROGRESS.has(s.status ?? ''));
   } else {
     config.clusters.forEach((c, i) => {
       const status = states[i]?.status;
@@ -294,7 +349,8 @@ export async function isComplete(event: IsCompleteEvent, rt: Runtime): Promise<I
   }
   const deadline = Date.parse(event.Data?.Deadline ?? '');
   if (Number.isFinite(deadline) && rt.now() > deadline) {
-    throw new Error(`Timed out after ${config.timeoutSeconds} s waiting for DSQL peering (witness ${config.witnessRegion}): ${summary}.`);
+    const what = event.RequestType === 'Delete' ? 'the deletion of both DSQL clusters' : 'DSQL peering';
+    throw new Error(`Timed out after ${config.timeoutSeconds} s waiting for ${what} (witness ${config.witnessRegion}): ${summary}.`);
   }
   return { IsComplete: false };
 }

@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { assertKnownRegion, assertNoDuplicateRegions, isKnownRegion } from '../topology/regions';
+import { validationError } from '../private/errors';
 import { DataClass } from './data-class';
 import { DataResidency } from './data-residency';
 import { referencedLogicalIds, regionOf, synthesized, walk } from './rules/template';
@@ -46,18 +47,18 @@ export class DataResidencyGuard extends Construct {
   constructor(scope: Construct, id: string, props: DataResidencyGuardProps) {
     super(scope, id);
     if (props.rules.length === 0) {
-      throw new Error(`DataResidencyGuard '${id}' has no rules; give at least one, for example { dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }.`);
+      throw validationError('NoResidencyRules', `DataResidencyGuard '${id}' has no rules; give at least one, for example { dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }.`, this);
     }
     for (const [i, rule] of props.rules.entries()) {
       const what = `DataResidencyGuard '${id}' rules[${i}] (${rule.dataClass.name})`;
       if (this.allowed.has(rule.dataClass.name)) {
-        throw new Error(`${what}: data class '${rule.dataClass.name}' has a rule already; merge their allowedRegions into one rule.`);
+        throw validationError('DuplicateResidencyRule', `${what}: data class '${rule.dataClass.name}' has a rule already; merge their allowedRegions into one rule.`, this);
       }
       if (rule.allowedRegions.length === 0) {
-        throw new Error(`${what}: allowedRegions is empty; list the Regions where ${rule.dataClass.name} data may live.`);
+        throw validationError('EmptyAllowedRegions', `${what}: allowedRegions is empty; list the Regions where ${rule.dataClass.name} data may live.`, this);
       }
-      rule.allowedRegions.forEach((region, j) => assertKnownRegion(region, `${what} allowedRegions[${j}]`));
-      assertNoDuplicateRegions(rule.allowedRegions, `${what} allowedRegions`);
+      rule.allowedRegions.forEach((region, j) => assertKnownRegion(region, `${what} allowedRegions[${j}]`, this));
+      assertNoDuplicateRegions(rule.allowedRegions, `${what} allowedRegions`, this);
       this.allowed.set(rule.dataClass.name, [...rule.allowedRegions]);
     }
     // Runs at synth, after tags are applied and cross-Region references are rendered.
@@ -68,6 +69,17 @@ export class DataResidencyGuard extends Construct {
   public allowedRegionsOf(dataClass: DataClass): string[] | undefined {
     const regions = this.allowed.get(dataClass.name);
     return regions && [...regions];
+  }
+
+  /**
+   * The Regions of a class: its rule, or for a Region's audit logs (`DataClass.auditLogsOf`) that
+   * Region alone, unless a rule says otherwise.
+   */
+  private allowedFor(dataClass: string): string[] | undefined {
+    const rule = this.allowed.get(dataClass);
+    if (rule) return rule;
+    const audit = /^AUDIT_LOG:(.+)$/.exec(dataClass);
+    return audit ? [audit[1]] : undefined;
   }
 
   private check(scope: IConstruct): string[] {
@@ -97,7 +109,7 @@ export class DataResidencyGuard extends Construct {
 
   /** A tagged resource must be in an allowed Region; a tagged DSQL cluster's witness and peers too. */
   private checkPlacement(node: CfnResource, dataClass: string): string[] {
-    const allowed = this.allowed.get(dataClass);
+    const allowed = this.allowedFor(dataClass);
     const label = `${node.node.path} (${node.cfnResourceType}, ${DataResidency.TAG_KEY}=${dataClass})`;
     if (!allowed) {
       return [`${label}: no rule of this guard covers data class '${dataClass}'; add a rule for it or fix the tag (rules cover ${[...this.allowed.keys()].join(', ')}).`];
@@ -156,7 +168,7 @@ export class DataResidencyGuard extends Construct {
     for (const [name, value] of Object.entries<unknown>(props.exports ?? {})) {
       for (const id of referencedLogicalIds(value)) {
         const source = tagged.get(id);
-        const allowed = source && this.allowed.get(source.dataClass);
+        const allowed = source && this.allowedFor(source.dataClass);
         if (source && allowed && !allowed.includes(props.region)) {
           errors.push(`${source.node.node.path} (${DataResidency.TAG_KEY}=${source.dataClass}) is exported to ${props.region} by a cross-Region reference (${name}); `
             + `${source.dataClass} data may go only to ${allowed.join(', ')}, so do not reference it from a stack in ${props.region}.`);
@@ -172,7 +184,7 @@ export class DataResidencyGuard extends Construct {
     const errors: string[] = [];
     const sources = [...new Set(referencedLogicalIds(props))].map((id) => tagged.get(id)).filter((s) => s !== undefined);
     for (const source of sources) {
-      const allowed = this.allowed.get(source.dataClass);
+      const allowed = this.allowedFor(source.dataClass);
       if (!allowed) continue;
       for (const region of outsideRegions(props, allowed)) {
         errors.push(`${node.node.path} (${node.cfnResourceType}) takes ${source.node.node.path} (${DataResidency.TAG_KEY}=${source.dataClass}) and names ${region}; `

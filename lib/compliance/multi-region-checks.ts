@@ -5,6 +5,7 @@ import { GA1 } from './rules/accelerator-endpoint-group-health';
 import { CW4 } from './rules/alarm-without-actions';
 import { GA2 } from './rules/accelerator-two-regions';
 import { GA3 } from './rules/accelerator-unknown-failover';
+import { AUDIT1 } from './rules/audit-trail-per-region';
 import { DSQL1 } from './rules/dsql-customer-managed-key';
 import { DSQL2 } from './rules/dsql-deletion-protection';
 import { DSQL3 } from './rules/dsql-witness';
@@ -27,7 +28,7 @@ import { DDB1 } from './rules/dynamodb-replica-key';
 import { CW3 } from './rules/global-store-replication-alarm';
 
 /** Every rule of the pack, in the order of the README's table. */
-const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, DNS4, GA3, GD1];
+const RULES: MultiRegionRule[] = [KMS1, KMS2, KMS3, DSQL1, DSQL2, DSQL3, DNS1, DNS2, DNS3, GA1, GA2, LOG1, LOG2, CW1, CW2, DNS4, GA3, GD1, AUDIT1];
 // The rules of the DynamoDB global table and Aurora global database (issue 11).
 RULES.push(DDB1, DDB2, AUR1, CW3);
 RULES.push(CW4);

@@ -73,7 +73,8 @@ export interface AuroraGlobalDatabaseProps {
   /**
    * Master user name (its password is generated into Secrets Manager and replicated to every
    * standby Region under that Region's key).
-   * @default 'postgres'
+   * @default 'dbadmin' (not the engine's default 'postgres': AWS Control Tower's
+   * rds_cluster_default_admin_check refuses default admin names)
    */
   readonly masterUsername?: string;
 
@@ -223,7 +224,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     this.worstCaseRpoSeconds = this.rpoLagThresholdMs / 1000;
     this.rpoBasis = `Aurora global database ${this.globalClusterIdentifier} replicates asynchronously; the AuroraGlobalDBRPOLag alarm of each secondary fires above ${this.worstCaseRpoSeconds} s.`;
     this.databaseName = props.defaultDatabaseName ?? 'app';
-    this.username = props.masterUsername ?? 'postgres';
+    this.username = props.masterUsername ?? 'dbadmin';
 
     const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_7;
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
@@ -249,6 +250,10 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     const primaryId = `${this.globalClusterIdentifier}-${this.primaryRegion}`;
     this.primaryCluster = new rds.DatabaseCluster(primaryScope, 'Cluster', {
       clusterIdentifier: primaryId,
+      // Enhanced Monitoring every minute (OS metrics of each instance; AWS Control Tower
+      // rds_instance_enhanced_monitoring_enabled_check).
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole: enhancedMonitoringRole(primaryScope),
       engine,
       vpc: primaryVpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -331,6 +336,7 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
         port: 5432,
       });
       cluster.applyRemovalPolicy(removalPolicy);
+      const monitoringRole = enhancedMonitoringRole(scope);
       for (let i = 0; i < secondaryInstances; i++) {
         const instance = new rds.CfnDBInstance(scope, `Instance${i + 1}`, {
           dbClusterIdentifier: cluster.ref,
@@ -338,6 +344,8 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
           engine: 'aurora-postgresql',
           publiclyAccessible: false,
           dbSubnetGroupName: subnetGroup.ref,
+          monitoringInterval: 60,
+          monitoringRoleArn: monitoringRole.roleArn,
         });
         acknowledge(instance, 'AwsSolutions::AwsSolutions-RDS11', 'Port 5432 is kept for PostgreSQL clients; access is limited by the security group and IAM authentication.');
       }
@@ -548,4 +556,18 @@ function minimalVpc(scope: Construct, key: kms.IKey): ec2.IVpc {
 
 function acknowledge(scope: Construct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
+}
+
+/**
+ * The role RDS Enhanced Monitoring assumes to publish OS metrics to CloudWatch Logs, with the
+ * AWS managed policy RDS documents for it ("Setting up and enabling Enhanced Monitoring").
+ */
+function enhancedMonitoringRole(scope: Construct): iam.Role {
+  const role = new iam.Role(scope, 'EnhancedMonitoringRole', {
+    assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+  });
+  acknowledge(role, 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]', 'AmazonRDSEnhancedMonitoringRole is the policy RDS documents for Enhanced Monitoring; '
+    + 'it only lets the monitoring agent write the RDSOSMetrics log group.');
+  return role;
 }

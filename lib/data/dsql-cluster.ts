@@ -2,6 +2,7 @@ import { Arn, ArnFormat, CfnTag, RemovalPolicy, Resource, Stack, Token } from 'a
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { validationError } from '../private/errors';
 import { IRegionalKey, RegionalKey } from '../keys/regional-key';
 import { KeyService } from '../keys/key-service';
 
@@ -77,11 +78,11 @@ export class DsqlCluster extends Resource implements IDsqlCluster {
   /** Imports a cluster by ARN (a concrete one: its Region and identifier are read from it). */
   public static fromClusterAttributes(scope: Construct, id: string, attrs: DsqlClusterAttributes): IDsqlCluster {
     if (Token.isUnresolved(attrs.clusterArn)) {
-      throw new Error(`DsqlCluster.fromClusterAttributes('${id}') needs a concrete cluster ARN to know its Region, got a token.`);
+      throw validationError('ClusterArnIsToken', `DsqlCluster.fromClusterAttributes('${id}') needs a concrete cluster ARN to know its Region, got a token.`, scope);
     }
     const parts = Arn.split(attrs.clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
     if (parts.service !== 'dsql' || parts.resource !== 'cluster' || !parts.region || !parts.resourceName) {
-      throw new Error(`'${attrs.clusterArn}' is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<identifier>.`);
+      throw validationError('InvalidClusterArn', `'${attrs.clusterArn}' is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<identifier>.`, scope);
     }
     const region = parts.region;
     const identifier = parts.resourceName;
@@ -112,13 +113,17 @@ export class DsqlCluster extends Resource implements IDsqlCluster {
   constructor(scope: Construct, id: string, props: DsqlClusterProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(props.encryptionKey.region)
+    if (Token.isUnresolved(stack.region)) {
+      throw validationError('RegionBoundInAgnosticStack', `DsqlCluster '${id}' lives in one Region, but stack ${stack.node.path} has no concrete `
+        + "Region (environment-agnostic); its endpoint, key and witness depend on it: give the stack env: { region: 'us-east-1' } (or another Region code).", scope);
+    }
+    if (!Token.isUnresolved(props.encryptionKey.region)
       && props.encryptionKey.region !== stack.region) {
-      throw new Error(`DsqlCluster '${id}' in ${stack.region} cannot use the key of ${props.encryptionKey.region}; `
-        + `use the key of ${stack.region} (MultiRegionApp.regionalKey('${stack.region}')).`);
+      throw validationError('KeyOfAnotherRegion', `DsqlCluster '${id}' in ${stack.region} cannot use the key of ${props.encryptionKey.region}; `
+        + `use the key of ${stack.region} (MultiRegionApp.regionalKey('${stack.region}')).`, scope);
     }
     if (props.witnessRegion !== undefined && props.witnessRegion === stack.region) {
-      throw new Error(`DsqlCluster '${id}': witnessRegion '${props.witnessRegion}' is the cluster's own Region; the witness must be another Region.`);
+      throw validationError('WitnessIsOwnRegion', `DsqlCluster '${id}': witnessRegion '${props.witnessRegion}' is the cluster's own Region; the witness must be another Region.`, scope);
     }
     // A RegionalKey only lets services it names use it; DSQL must be one of them.
     if (props.encryptionKey instanceof RegionalKey) {
@@ -155,6 +160,20 @@ function endpointOf(identifier: string, region: string): string {
   return `${identifier}.dsql.${region}.on.aws`;
 }
 
+/**
+ * A connecting principal needs only `dsql:DbConnect` (or `dsql:DbConnectAdmin`) on the cluster:
+ * it signs an authentication token locally and never calls KMS. Aurora DSQL uses the cluster's
+ * customer-managed key as its own service principal, `dsql.amazonaws.com`, on the cluster's
+ * behalf (the key policy statement `AuroraDsqlClustersOfThisRegion` of `RegionalKey`, limited by
+ * aws:SourceArn to this account's clusters of the key's Region), not through the caller's
+ * credentials. Sources: Aurora DSQL User Guide, "Data encryption for Amazon Aurora DSQL",
+ * "Authorizing use of your AWS KMS key for Aurora DSQL"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/data-encryption.html), and
+ * "Generating an authentication token"
+ * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html),
+ * which lists dsql:DbConnect / dsql:DbConnectAdmin as the permissions to connect. So no KMS
+ * permission is granted here.
+ */
 function grantOn(grantee: iam.IGrantable, action: string, clusterArn: string): iam.Grant {
   return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [clusterArn] });
 }

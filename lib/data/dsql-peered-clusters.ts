@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../private/errors';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { assertKnownRegion } from '../topology/regions';
 import { DsqlCluster } from './dsql-cluster';
@@ -47,6 +49,13 @@ export interface DsqlPeeredClustersProps {
   readonly tags?: { [key: string]: string };
 
   /**
+   * A VPC for the peering functions (see `DsqlPeering.vpc`), for accounts whose controls require
+   * every Lambda function in a VPC (AWS Control Tower CT.LAMBDA.PR.3).
+   * @default - the peering functions run outside a VPC
+   */
+  readonly peeringVpc?: ec2.IVpc;
+
+  /**
    * How long a deployment waits for the peered clusters to become ACTIVE before it fails.
    * @default Duration.minutes(30)
    */
@@ -81,7 +90,12 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
     const topology = props.topology;
     const peers = props.peerRegions ?? defaultPeers(topology);
     const witness = props.witnessRegion ?? topology.witnessRegion;
-    validateDsqlRegions(peers, witness, topology);
+    validateDsqlRegions(peers, witness, topology, this);
+    if (props.removalPolicy === RemovalPolicy.DESTROY && (props.deletionProtection ?? true)) {
+      throw validationError('DestroyWithDeletionProtection', `DsqlPeeredClusters '${id}': removalPolicy DESTROY with deletion protection on `
+        + 'cannot delete the clusters (DeleteCluster refuses a protected cluster, so the stack deletion would fail); '
+        + 'set deletionProtection: false as well, or keep RemovalPolicy.RETAIN.', this);
+    }
     this.peerRegions = [...peers];
     this.witnessRegion = witness!;
 
@@ -102,6 +116,10 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
       witnessRegion: this.witnessRegion,
       logEncryptionKey: topology.regionalKey(home),
       timeout: props.peeringTimeout,
+      // Clusters that leave with their stacks are deleted as AWS documents (each peered cluster);
+      // retained ones stay peered.
+      deleteClusters: props.removalPolicy === RemovalPolicy.DESTROY,
+      vpc: props.peeringVpc,
     });
   }
 
@@ -109,7 +127,7 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
   public cluster(region: string): DsqlCluster {
     const cluster = this.clusters.get(region);
     if (!cluster) {
-      throw new Error(`'${region}' has no DSQL cluster in ${this.node.path}; Regions with one: ${this.peerRegions.join(', ')}.`);
+      throw validationError('NoClusterInRegion', `'${region}' has no DSQL cluster in ${this.node.path}; Regions with one: ${this.peerRegions.join(', ')}.`, this);
     }
     return cluster;
   }
@@ -150,38 +168,38 @@ function defaultPeers(topology: IMultiRegionTopology): string[] {
  * Checks a DSQL multi-Region Region set at synth: two peered Regions that are active Regions of
  * the topology, and a witness, all three different and in one supported Region set.
  */
-function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: IMultiRegionTopology): void {
+function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: IMultiRegionTopology, scope: IConstruct): void {
   const sets = DSQL_MULTI_REGION_SETS.map((s) => `${s.name}: ${s.regions.join(', ')}`).join('; ');
   if (peers.length !== 2) {
-    throw new Error(`Aurora DSQL peers exactly two clusters, but ${peers.length} peer Regions were given (${peers.join(', ') || 'none'}); `
+    throw validationError('PeerCount', `Aurora DSQL peers exactly two clusters, but ${peers.length} peer Regions were given (${peers.join(', ') || 'none'}); `
       + 'set peerRegions to two of the active Regions '
-      + `(${topology.activeRegions.join(', ')}).`);
+      + `(${topology.activeRegions.join(', ')}).`, scope);
   }
-  peers.forEach((r, i) => assertKnownRegion(r, `peerRegions[${i}]`));
+  peers.forEach((r, i) => assertKnownRegion(r, `peerRegions[${i}]`, scope));
   if (peers[0] === peers[1]) {
-    throw new Error(`peerRegions lists '${peers[0]}' twice; the two clusters must be in two different Regions.`);
+    throw validationError('DuplicatePeerRegion', `peerRegions lists '${peers[0]}' twice; the two clusters must be in two different Regions.`, scope);
   }
   for (const region of peers) {
     if (!topology.activeRegions.includes(region)) {
-      throw new Error(`peer Region '${region}' is not an active Region of ${topology.node.path}; active Regions: ${topology.activeRegions.join(', ')}.`);
+      throw validationError('PeerNotActive', `peer Region '${region}' is not an active Region of ${topology.node.path}; active Regions: ${topology.activeRegions.join(', ')}.`, scope);
     }
   }
   const set = DSQL_MULTI_REGION_SETS.find((s) => s.regions.includes(peers[0]));
   if (!set || !set.regions.includes(peers[1])) {
-    throw new Error(`Aurora DSQL cannot peer ${peers[0]} with ${peers[1]}: both peers and the witness must come from one supported Region set (${sets}). `
-      + `Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`);
+    throw validationError('UnsupportedRegionSet', `Aurora DSQL cannot peer ${peers[0]} with ${peers[1]}: both peers and the witness must come from one supported Region set (${sets}). `
+      + `Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`, scope);
   }
   const validWitnesses = set.regions.filter((r) => !peers.includes(r));
   if (witness === undefined) {
-    throw new Error(`Aurora DSQL multi-Region clusters need a witness Region, and none was given for peers ${peers.join(', ')}; `
-      + `set witnessRegion (on the MultiRegionApp or here) to one of: ${validWitnesses.join(', ')}.`);
+    throw validationError('MissingWitness', `Aurora DSQL multi-Region clusters need a witness Region, and none was given for peers ${peers.join(', ')}; `
+      + `set witnessRegion (on the MultiRegionApp or here) to one of: ${validWitnesses.join(', ')}.`, scope);
   }
-  assertKnownRegion(witness, 'witnessRegion');
+  assertKnownRegion(witness, 'witnessRegion', scope);
   if (peers.includes(witness)) {
-    throw new Error(`witnessRegion '${witness}' is also a peer Region; the witness must be a third Region: one of ${validWitnesses.join(', ')}.`);
+    throw validationError('WitnessIsPeer', `witnessRegion '${witness}' is also a peer Region; the witness must be a third Region: one of ${validWitnesses.join(', ')}.`, scope);
   }
   if (!set.regions.includes(witness)) {
-    throw new Error(`witnessRegion '${witness}' is not supported for peers ${peers.join(', ')} (${set.name} Region set); `
-      + `valid witnesses: ${validWitnesses.join(', ')}. Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`);
+    throw validationError('UnsupportedWitness', `witnessRegion '${witness}' is not supported for peers ${peers.join(', ')} (${set.name} Region set); `
+      + `valid witnesses: ${validWitnesses.join(', ')}. Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`, scope);
   }
 }

@@ -13,6 +13,7 @@ import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DynamoDbGlobalTable } from './dynamodb-global-table';
+import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 
 /**
  * Properties of a `DynamoDbReplicationProbe`.
@@ -53,7 +54,7 @@ export interface DynamoDbReplicationProbeProps {
   readonly encryptionKey?: kms.IKey;
   /**
    * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -123,7 +124,7 @@ export class DynamoDbReplicationProbe extends Construct {
     }
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.encryptionKey ?? table.encryptionKey(this.probeRegion),
     });
     const role = new iam.Role(this, 'Role', {
@@ -176,6 +177,7 @@ export class DynamoDbReplicationProbe extends Construct {
       },
     });
     fn.node.addDependency(policy);
+    acknowledgeLambdaOutsideVpc(fn, 'the probe calls the DynamoDB and CloudWatch APIs of two Regions; give the table a VPC endpoint policy of your own if your controls require a VPC.');
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     new events.Rule(this, 'Schedule', {
       description: `DynamoDB replication probe ${this.tableName} ${this.writerRegion} to ${this.readerRegion}: every minute`,

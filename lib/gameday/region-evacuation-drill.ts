@@ -22,6 +22,9 @@ import { FailoverBudgetReport } from '../routing/failover-budget-report';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { partitionOfStack } from '../topology/regions';
 import { GAME_DAY_TAG } from './private/game-day-tag';
+import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
+import { logAccessTo, newLogBucket } from '../audit/private/log-bucket';
+import { acknowledgeCrossRegionProviders } from '../topology/private/cdk-provider-findings';
 
 
 /**
@@ -113,7 +116,7 @@ export interface RegionEvacuationDrillProps {
 
   /**
    * Bucket for the report bucket's server access logs.
-   * @default - no access logs (acknowledged: the reports are written by the drill alone)
+   * @default - a log bucket of the drill's own (SSE-S3, versioned, a year)
    */
   readonly accessLogsBucket?: s3.IBucket;
 }
@@ -181,6 +184,14 @@ export class RegionEvacuationDrill extends Construct {
       : new RegionalKey(this, 'Key', { alias: `alias/${topology.stackNamePrefix}/region-drill`, services: [KeyService.CLOUDWATCH_LOGS, KeyService.of('s3')] });
     if (key instanceof RegionalKey) key.allowService(KeyService.of('s3'));
 
+    // The drill's stack takes cross-Region references (health checks, endpoint groups): aws-cdk-lib's
+    // reference providers get the Control Tower acknowledgement MultiRegionApp's stacks get.
+    acknowledgeCrossRegionProviders(stack);
+    // Server access logs go to the user's bucket, or to a log bucket of the drill's own.
+    const accessLogs = props.accessLogsBucket ?? newLogBucket(this, 'ReportAccessLogs', {
+      expiration: Duration.days(365), removalPolicy: RemovalPolicy.RETAIN,
+      sseS3Reason: 'S3 server access logs accept only S3-managed keys (SSE-S3) on the target bucket (Amazon S3 User Guide, "Enabling Amazon S3 server access logging").',
+    });
     this.reportBucket = new s3.Bucket(this, 'Reports', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -188,16 +199,22 @@ export class RegionEvacuationDrill extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       versioned: true,
+      // Reports are kept; replaced journal versions and abandoned uploads are not.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: props.accessLogsBucket ? 'region-drill/' : undefined,
     });
-    if (!props.accessLogsBucket) {
-      Validations.of(this.reportBucket).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-S1',
-        reason: 'Only the drill\'s Lambda writes drill reports and journals; give accessLogsBucket to log access to them.',
-      });
-    }
+    logAccessTo(this.reportBucket, accessLogs, 'region-drill/');
+    Validations.of(this.reportBucket).acknowledge(
+      {
+        id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+        reason: 'Object Lock: the drill rewrites its journal while a drill runs and restores from it; Object Lock would keep every '
+          + 'write. Put the reports under a RegionalAuditTrail\'s data events if they must be immutable.',
+      },
+      {
+        id: 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+        reason: 'Event notifications: only the drill\'s own Lambda writes here and the drill command reads the report it names; nothing consumes events.',
+      },
+    );
 
     this.stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
@@ -241,6 +258,7 @@ export class RegionEvacuationDrill extends Construct {
       environment: { DRILL_CONFIG: stack.toJsonString(config), DRILL_BUDGET: budget },
     });
     this.handler.node.addDependency(role);
+    acknowledgeLambdaOutsideVpc(this.handler, 'the drill calls the Route 53, Global Accelerator, CloudWatch and S3 APIs and the Regions\' public endpoints it measures.');
 
     // Someone hears of a drill that found a path slower than its budget.
     this.overBudgetAlarm = registerAlarm(new cloudwatch.Alarm(this, 'OverBudget', {

@@ -13,6 +13,7 @@ import { DnsRouting } from '../routing/dns-routing';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { isKnownRegion, partitionOf, partitionOfStack } from '../topology/regions';
+import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 
 /**
  * The alarms that trigger a Region switch away from one Region.
@@ -341,6 +342,7 @@ export class RegionSwitchPlan extends Construct {
         logGroup,
       });
       fn.node.addDependency(policy);
+      acknowledgeLambdaOutsideVpc(fn, 'the dial function only calls the Global Accelerator API in us-west-2.');
       this.dialFunctions.push(fn);
     }
     // Region switch invokes the functions with the execution role (ARC developer guide, "Custom action Lambda execution block sample policy").

@@ -1,3 +1,5 @@
+import { unscopedValidationError } from '../private/errors';
+
 /**
  * An AWS service allowed to use a `RegionalKey` on behalf of principals of the account.
  *
@@ -20,13 +22,18 @@ export class KeyService {
   public static readonly RDS = new KeyService('rds');
   /** AWS Secrets Manager, for secret encryption (database credentials). */
   public static readonly SECRETS_MANAGER = new KeyService('secretsmanager');
+  /**
+   * AWS CloudTrail, for trail log file encryption (also granted to its service principal, for
+   * trails of this account and Region only).
+   */
+  public static readonly CLOUDTRAIL = new KeyService('cloudtrail');
 
   /**
    * Any other service, by the prefix of its regional endpoint (for example `sqs`).
    */
   public static of(endpointPrefix: string): KeyService {
     if (!/^[a-z][a-z0-9-]*$/.test(endpointPrefix)) {
-      throw new Error(`KeyService endpoint prefix '${endpointPrefix}' is not valid; use the lower-case prefix of the service's regional endpoint, for example 'sqs'.`);
+      throw unscopedValidationError('InvalidKeyServicePrefix', `KeyService endpoint prefix '${endpointPrefix}' is not valid; use the lower-case prefix of the service's regional endpoint, for example 'sqs'.`);
     }
     return new KeyService(endpointPrefix);
   }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { validationError } from '../private/errors';
 import { partitionOfStack } from '../topology/regions';
 import { KeyService } from './key-service';
 
@@ -76,11 +77,11 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
    */
   public static fromRegionalKeyArn(scope: Construct, id: string, keyArn: string): IRegionalKey {
     if (Token.isUnresolved(keyArn)) {
-      throw new Error(`RegionalKey.fromRegionalKeyArn('${id}') needs a concrete key ARN to know its Region, got a token.`);
+      throw validationError('KeyArnIsToken', `RegionalKey.fromRegionalKeyArn('${id}') needs a concrete key ARN to know its Region, got a token.`, scope);
     }
     const region = Arn.split(keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
     if (!region) {
-      throw new Error(`Key ARN '${keyArn}' names no Region; expected arn:aws:kms:<region>:<account>:key/<id>.`);
+      throw validationError('InvalidKeyArn', `Key ARN '${keyArn}' names no Region; expected arn:aws:kms:<region>:<account>:key/<id>.`, scope);
     }
     return Object.assign(kms.Key.fromKeyArn(scope, id, keyArn), { region });
   }
@@ -97,9 +98,15 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
     const services = [...(props.services ?? [KeyService.DSQL, KeyService.CLOUDWATCH_LOGS])];
     const pendingDays = props.pendingWindow?.toDays() ?? 30;
     if (pendingDays < 7 || pendingDays > 30) {
-      throw new Error(`RegionalKey '${id}': pendingWindow of ${pendingDays} days is not valid; KMS accepts 7 to 30 days.`);
+      throw validationError('InvalidPendingWindow', `RegionalKey '${id}': pendingWindow of ${pendingDays} days is not valid; KMS accepts 7 to 30 days.`, scope);
     }
-    const regionLabel = Token.isUnresolved(stack.region) ? 'this Region' : stack.region;
+    if (Token.isUnresolved(stack.region)) {
+      throw validationError('RegionBoundInAgnosticStack', `RegionalKey '${id}' belongs to one Region, but stack ${stack.node.path} has no `
+        + "concrete Region (environment-agnostic); give the stack env: { region: 'us-east-1' } (or another Region code).", scope);
+    }
+    const regionLabel = stack.region;
+    const aliasName = props.alias ?? `alias/multi-region/${stack.region}`;
+    validateAliasName(aliasName, id, scope);
 
     super(scope, id, {
       description: props.description ?? `Customer-managed key for ${regionLabel} data (multi-region-cdk)`,
@@ -111,7 +118,8 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
     });
     this.services = services;
     this.region = stack.region;
-    this.alias = this.addAlias(props.alias ?? `alias/multi-region/${stack.region}`);
+    claimAlias(this, aliasName);
+    this.alias = this.addAlias(aliasName);
     services.forEach((service) => this.allowServicePrincipal(service));
   }
 
@@ -141,6 +149,29 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:*` },
         },
       }));
+    } else if (service.endpointPrefix === KeyService.CLOUDTRAIL.endpointPrefix) {
+      // CloudTrail encrypts log files as its service principal; the encryption context names the
+      // trail and aws:SourceArn the trails of this account and Region (AWS CloudTrail User Guide,
+      // "Configure AWS KMS key policies for CloudTrail":
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+      const trails = `arn:${partition}:cloudtrail:${stack.region}:${stack.account}:trail/*`;
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudTrailTrailsOfThisRegion',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${stack.account}:trail/*` },
+          ArnLike: { 'aws:SourceArn': trails },
+        },
+      }));
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'aws:SourceArn': trails } },
+      }));
     } else if (service.endpointPrefix === KeyService.DSQL.endpointPrefix) {
       // Aurora DSQL also uses the key in the background (not on a caller's behalf), as dsql.amazonaws.com.
       this.addToResourcePolicy(new iam.PolicyStatement({
@@ -160,6 +191,47 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
   public get allowedServices(): KeyService[] {
     return [...this.services];
   }
+}
+
+/**
+ * KMS alias names: `alias/` then 1 to 250 letters, digits, `/`, `_` or `-` (256 characters in
+ * all), never under the reserved `alias/aws/` (KMS API Reference, CreateAlias, AliasName:
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
+ */
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+
+function validateAliasName(alias: string, id: string, scope: Construct): void {
+  if (Token.isUnresolved(alias)) return;
+  if (!ALIAS_PATTERN.test(alias) || alias.length > 256 || /^alias\/aws\//i.test(alias)) {
+    throw validationError('InvalidAliasName', `RegionalKey '${id}': alias '${alias}' is not valid; an alias is 'alias/' followed by letters, `
+      + 'digits, /, _ or - (at most 256 characters in all) and must not start with \'alias/aws/\', which AWS reserves.', scope);
+  }
+}
+
+/** The aliases already claimed in each app, by account, Region and name. */
+const claimedAliases = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Refuses a second key with the same alias in one account and Region: alias names are unique
+ * per account and Region, so the second stack would fail to deploy (AlreadyExistsException).
+ * Stacks without a concrete account or Region are not compared.
+ */
+function claimAlias(key: RegionalKey, alias: string): void {
+  const stack = Stack.of(key);
+  if ([stack.account, stack.region, alias].some((v) => Token.isUnresolved(v))) return;
+  const root = key.node.root;
+  let claimed = claimedAliases.get(root);
+  if (!claimed) {
+    claimed = new Map();
+    claimedAliases.set(root, claimed);
+  }
+  const where = `${stack.account}/${stack.region}/${alias}`;
+  const owner = claimed.get(where);
+  if (owner !== undefined) {
+    throw validationError('DuplicateAliasName', `RegionalKey '${key.node.id}': alias '${alias}' is already used by ${owner} in account `
+      + `${stack.account} and ${stack.region}; alias names are unique per account and Region, so give this key another alias.`, key);
+  }
+  claimed.set(where, key.node.path);
 }
 
 /** The Region's domain suffix as a literal where the Region is known, so policies stay readable. */
@@ -189,6 +261,20 @@ function keyPolicy(stack: Stack, services: KeyService[]): iam.PolicyDocument {
             'kms:CallerAccount': stack.account,
             'kms:ViaService': Lazy.list({ produce: () => services.map((s) => s.viaService(stack.region, urlSuffixOf(stack))) }),
           },
+        },
+      }),
+      // Grants only for AWS services that use the key for a resource of the account (AWS Control
+      // Tower CT.KMS.PR.3): a principal of the account cannot hand the key on with a grant of its
+      // own. kms:GrantIsForAWSResource is true when an integrated service creates the grant
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
         },
       }),
     ],

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 // aws-cdk-lib's ValidationError is what its own constructs throw for bad props: the CLI shows it
 // with the construct path and the construct's source location. It is exported at run time but
 // marked @internal, so it is reached through its module path.
-import { ValidationError } from 'aws-cdk-lib/core/lib/errors';
+import { UnscopedValidationError, ValidationError } from 'aws-cdk-lib/core/lib/errors';
 
 /**
  * A ValidationError attached to `scope`: the message names the bad value and what is valid;
@@ -11,4 +11,12 @@ import { ValidationError } from 'aws-cdk-lib/core/lib/errors';
  */
 export function validationError(code: string, message: string, scope: IConstruct): Error {
   return new ValidationError(code as never, message, scope);
+}
+
+/**
+ * A ValidationError for input checked where no construct exists yet (a static factory, a
+ * value class): the message names the bad value and what is valid.
+ */
+export function unscopedValidationError(code: string, message: string): Error {
+  return new UnscopedValidationError(code as never, message);
 }

@@ -110,7 +110,7 @@ export interface DsqlProbeProps {
 
   /**
    * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -204,7 +204,7 @@ export class DsqlProbe extends Construct {
       // Connects, the table, two writes and two reads, each bounded by the connect timeout.
       timeout: probesPerRun > 1 ? Duration.seconds(75) : Duration.seconds(6 * connectTimeoutMs / 1000 + 10),
       encryptionKey: props.encryptionKey,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
     this.probeFunction = probe.fn;
     this.logGroup = probe.logGroup;

@@ -56,7 +56,7 @@ export interface HealthProbeProps {
 
   /**
    * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2: at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -126,6 +126,7 @@ export class HealthProbe extends Construct {
     validateProbesPerRun(probesPerRun, `HealthProbe '${id}'`);
     const timeout = props.timeout ?? Duration.seconds(5);
     validateTimeout(id, timeout, probesPerRun);
+    validateTargetUrls(this, props.targets);
     validateTargets(id, props.targets);
     const datapoints = props.unhealthyDatapointsToAlarm ?? 2;
     const periods = props.unhealthyEvaluationPeriods ?? 3;
@@ -173,7 +174,7 @@ export class HealthProbe extends Construct {
       // One run covers a minute when it probes several times; otherwise one timeout plus the SDK calls.
       timeout: probesPerRun > 1 ? Duration.seconds(75) : Duration.seconds(Math.ceil(timeout.toSeconds()) + 20),
       encryptionKey: props.encryptionKey,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
     this.function = probe.fn;
     this.probeFunction = probe.fn;
@@ -256,6 +257,24 @@ function validateTargets(id: string, targets: HealthTarget[]): void {
     }
     if (t.expectedStatus !== undefined && (!Number.isInteger(t.expectedStatus) || t.expectedStatus < 100 || t.expectedStatus > 599)) {
       throw new Error(`HealthProbe '${id}': target '${t.name}' expects status ${t.expectedStatus}; use an HTTP status from 100 to 599.`);
+    }
+  }
+}
+
+/**
+ * A target URL the probe could never reach is refused at synth: http or https only, and a port
+ * from 1 to 65535 (a URL with port 84433 would make every run report the Region unhealthy).
+ */
+function validateTargetUrls(scope: Construct, targets: HealthTarget[]): void {
+  for (const t of targets ?? []) {
+    if (Token.isUnresolved(t.url)) continue;
+    const match = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^\s/:?#]+)(?::(\d*))?(?:[/?#]|$)/i.exec(t.url);
+    if (!match || !['http', 'https'].includes(match[1].toLowerCase())) {
+      throw validationError('InvalidProbeUrl', `target '${t.name}' has URL '${t.url}'; use an absolute http:// or https:// URL.`, scope);
+    }
+    const port = match[3] === undefined ? undefined : Number(match[3]);
+    if (port !== undefined && (match[3] === '' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw validationError('InvalidProbePort', `target '${t.name}' has URL '${t.url}': port ${match[3]} is not valid; use 1 to 65535 (or no port: 80 for http, 443 for https).`, scope);
     }
   }
 }

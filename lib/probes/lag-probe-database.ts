@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { unscopedValidationError } from '../private/errors';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
@@ -55,6 +56,7 @@ export class LagProbeDatabase {
         throw new Error(`LagProbeDatabase.postgres: ${what} '${cs}' is not a connection string; expected postgres://user@host:5432/db.`);
       }
     }
+    assertRegionsOfHosts(options);
     const secretArn = options.passwordSecret?.secretArn;
     return new LagProbeDatabase(
       options.writerRegion,
@@ -95,4 +97,25 @@ function probeRegionOf(options: { writerRegion: string; readerRegion: string; pr
     throw new Error(`LagProbeDatabase: probeRegion '${region}' is neither the writer's (${options.writerRegion}) nor the reader's (${options.readerRegion}) Region; the probe must run in one of them.`);
   }
   return region;
+}
+
+/**
+ * An Aurora or RDS endpoint names its Region (`<name>.cluster-<id>.<region>.rds.amazonaws.com`):
+ * the writer and reader Regions must be those of their hosts, or a swapped pair would measure
+ * the other direction under this one's name. Hosts that name no Region are not checked.
+ */
+function assertRegionsOfHosts(options: PostgresLagProbeDatabaseOptions): void {
+  const sides = [
+    ['writer', options.writerRegion, options.writerConnectionString],
+    ['reader', options.readerRegion, options.readerConnectionString],
+  ] as const;
+  for (const [side, region, connectionString] of sides) {
+    if (Token.isUnresolved(connectionString)) continue;
+    const hostRegion = /@?([^@/:]+)(:\d+)?\//.exec(connectionString.replace(/^postgres(ql)?:\/\//, ''))?.[1]
+      .match(/\.([a-z]{2}(-gov)?-[a-z]+-\d)\.rds\.amazonaws\.com(\.cn)?$/)?.[1];
+    if (hostRegion !== undefined && hostRegion !== region) {
+      throw unscopedValidationError('LagProbeRegionMismatch', `LagProbeDatabase.postgres: ${side}Region is '${region}' but the ${side} host `
+        + `of '${connectionString}' is in '${hostRegion}'; give each side the Region of its own endpoint (writer and reader swapped?).`);
+    }
+  }
 }

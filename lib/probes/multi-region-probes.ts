@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { validationError } from '../private/errors';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -66,7 +67,7 @@ export interface MultiRegionProbesProps {
   readonly probesPerRun?: number;
   /**
    * Retention of the probes' log groups.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -106,6 +107,11 @@ export class MultiRegionProbes extends Construct {
         throw new Error(`MultiRegionProbes '${id}': healthTargets names '${entry.region}' twice; give each Region one entry with all its targets.`);
       }
       seen.add(entry.region);
+    }
+    const unprobed = topology.activeRegions.filter((r) => !seen.has(r));
+    if (unprobed.length > 0) {
+      throw validationError('RegionWithoutProbe', `MultiRegionProbes '${id}': active Region ${unprobed.join(', ')} has no healthTargets entry, so no probe, `
+        + 'no alarm and no dashboard row would watch it; give every active Region an entry with at least one target.', this);
     }
     for (const db of props.lagDatabases ?? []) {
       for (const region of [db.writerRegion, db.readerRegion]) {

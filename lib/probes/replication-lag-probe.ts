@@ -83,7 +83,7 @@ export interface ReplicationLagProbeProps {
 
   /**
    * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2: at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -189,7 +189,7 @@ export class ReplicationLagProbe extends Construct {
       namespace: this.namespace,
       timeout: probesPerRun > 1 ? Duration.seconds(75) : Duration.seconds(Math.ceil(timeoutMs / 1000) + 20),
       encryptionKey: props.encryptionKey,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,

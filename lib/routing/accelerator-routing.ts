@@ -4,6 +4,7 @@ import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { validationError } from '../private/errors';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/multi-region-topology';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
@@ -127,6 +128,7 @@ export class AcceleratorRouting extends Construct {
     const threshold = checkThreshold(props.healthCheckThreshold ?? 3, 'AcceleratorRouting healthCheckThreshold');
     const ports = checkPorts(props.ports ?? [443]);
 
+    validateAcceleratorName(this, props.acceleratorName);
     this.accelerator = new ga.Accelerator(this, 'Accelerator', { acceleratorName: props.acceleratorName });
     this.listener = this.accelerator.addListener('Listener', {
       portRanges: ports.map((port) => ({ fromPort: port })),
@@ -266,4 +268,22 @@ function checkPorts(ports: number[]): number[] {
     throw new Error(`AcceleratorRouting ports ${ports.join(', ')} lists a port twice; list each port once.`);
   }
   return ports;
+}
+
+/**
+ * Accelerator names that both Global Accelerator and CloudFormation accept. The API allows
+ * "a maximum of 64 characters, ... only alphanumeric characters, periods (.), or hyphens (-),
+ * and must not begin or end with a hyphen or period" (API Reference, CreateAccelerator, Name);
+ * the AWS::GlobalAccelerator::Accelerator schema allows `^[a-zA-Z0-9_-]{0,64}$`. Together:
+ * letters, digits and '-', not at either end, at most 64 characters.
+ */
+function validateAcceleratorName(scope: Construct, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) return;
+  if (name.length > 64) {
+    throw validationError('InvalidAcceleratorName', `acceleratorName '${name}' is not valid: ${name.length} characters, and Global Accelerator accepts at most 64 characters.`, scope);
+  }
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name)) {
+    throw validationError('InvalidAcceleratorName', `acceleratorName '${name}' is not valid; use letters, digits and '-', not starting or ending with '-' `
+      + "(Global Accelerator refuses '_', CloudFormation's schema refuses '.').", scope);
+  }
 }

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { registerAlarm } from '../private/alarm-registry';
+import { validationError } from '../private/errors';
 import { IMultiRegionTopology, ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { FailoverBudgetReport } from './failover-budget-report';
@@ -148,6 +149,7 @@ export class DnsRouting extends Construct {
     const failureThreshold = checkThreshold(props.failureThreshold ?? 3, 'DnsRouting failureThreshold');
     const checkerRegions = checkCheckerRegions(props.healthCheckRegions);
     const ttl = props.ttl ?? Duration.seconds(60);
+    validateRecordTtl(this, ttl);
     const failover = props.topology.posture === Posture.ACTIVE_PASSIVE;
     this.routingPolicy = failover ? 'failover' : 'latency';
     if (failover) {
@@ -387,5 +389,13 @@ function zoneNameOf(zone: route53.IHostedZone): string {
     return zone.zoneName;
   } catch {
     throw new Error(`hosted zone ${zone.node.path} has no name (imported with fromHostedZoneId); import it with HostedZone.fromHostedZoneAttributes(scope, id, { hostedZoneId, zoneName }).`);
+  }
+}
+
+/** Route 53 TTLs are whole seconds from 0 to 2147483647 (API Reference, ResourceRecordSet, TTL). */
+function validateRecordTtl(scope: Construct, ttl: Duration): void {
+  const ms = ttl.toMilliseconds();
+  if (ms % 1000 !== 0 || ms / 1000 > 2147483647) {
+    throw validationError('InvalidRecordTtl', `TTL of ${ms} ms is not valid; Route 53 accepts 0 to 2147483647 seconds, in whole seconds.`, scope);
   }
 }

@@ -9,8 +9,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { handlerCode } from '../private/handler-code';
+import { newLogBucket } from '../audit/private/log-bucket';
 import { RegionalEndpoint } from './regional-endpoint';
 
 /**
@@ -56,6 +59,20 @@ export interface MinimalRegionalEndpointProps {
    * @default 2
    */
   readonly unhealthyThreshold?: number;
+
+  /**
+   * Whether Elastic Load Balancing refuses to delete the load balancer (AWS Control Tower
+   * CT.ELASTICLOADBALANCING.PR.5). A placeholder is meant to be replaced, so it is off unless asked.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The bucket of the load balancer's access logs (CT.ELASTICLOADBALANCING.PR.6); Elastic Load
+   * Balancing accepts only S3-managed encryption (SSE-S3) on it.
+   * @default - a new bucket: SSE-S3, TLS only, versioned, 90 days, its own access logged
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 }
 
 /**
@@ -96,11 +113,12 @@ export class MinimalRegionalEndpoint extends Construct {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // The load balancer gets its addresses without auto-assign (Control Tower CT.EC2.PR.11).
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false }],
     });
     vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogGroup', {
-        retention: logs.RetentionDays.ONE_MONTH,
+        retention: logs.RetentionDays.ONE_YEAR, // at least a year: Control Tower CT.CLOUDWATCH.PR.2
         encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.DESTROY,
       })),
@@ -134,7 +152,9 @@ export class MinimalRegionalEndpoint extends Construct {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket ?? this.newAccessLogsBucket(), 'alb');
     this.loadBalancer.addListener('Https', {
       port: 443,
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
@@ -152,10 +172,13 @@ export class MinimalRegionalEndpoint extends Construct {
       target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
     });
 
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-ELB2',
-      reason: 'Placeholder load balancer whose only target is a function answering 200 on every path; there is no request traffic worth an access-log bucket. The service\'s own load balancer replaces it.',
-    });
+    if (!(props.deletionProtection ?? false)) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
+        reason: 'CT.ELASTICLOADBALANCING.PR.5: a placeholder meant to be replaced by the service\'s own load balancer; '
+          + 'set deletionProtection: true where the control is enforced.',
+      });
+    }
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions::AwsSolutions-EC23',
       reason: 'Internet-facing regional endpoint: HTTPS on 443 must be open to every client and to the Route 53 and Global Accelerator health checkers.',
@@ -163,13 +186,13 @@ export class MinimalRegionalEndpoint extends Construct {
   }
 
   private newTargetFunction(encryptionKey?: kms.IKey): lambda.Function {
-    const logGroup = new logs.LogGroup(this, 'TargetLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(this, 'TargetLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     const role = new iam.Role(this, 'TargetRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Placeholder endpoint target: writes its own log group only',
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    return new lambda.Function(this, 'Target', {
+    const fn = new lambda.Function(this, 'Target', {
       code: handlerCode('endpoint-health'),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -179,6 +202,29 @@ export class MinimalRegionalEndpoint extends Construct {
       timeout: Duration.seconds(5),
       role,
       logGroup,
+    });
+    acknowledgeLambdaOutsideVpc(fn, 'the placeholder target answers 200 to its load balancer and reaches nothing.');
+    // The Lambda target's invoke permission (aws-cdk-lib's LambdaTarget) names the Elastic Load
+    // Balancing principal without a source ARN; the target group is created after the function.
+    Validations.of(fn).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+      reason: 'The only grant is lambda:InvokeFunction to elasticloadbalancing.amazonaws.com, added by aws-cdk-lib\'s LambdaTarget; '
+        + 'the function answers 200 to every request and holds no data.',
+    });
+    return fn;
+  }
+
+  /** A bucket for the access logs, and one for that bucket's own server access logs. */
+  private newAccessLogsBucket(): s3.IBucket {
+    const sseS3 = 'Elastic Load Balancing access logs and S3 server access logs accept only S3-managed keys (SSE-S3) on the bucket '
+      + '(Elastic Load Balancing User Guide, "Access logs for your Application Load Balancer").';
+    const serverAccessLogs = newLogBucket(this, 'ServerAccessLogs', { expiration: Duration.days(90), removalPolicy: RemovalPolicy.RETAIN, sseS3Reason: sseS3 });
+    return newLogBucket(this, 'AccessLogs', {
+      serverAccessLogsBucket: serverAccessLogs,
+      serverAccessLogsPrefix: 'alb-access-logs/',
+      expiration: Duration.days(90),
+      removalPolicy: RemovalPolicy.RETAIN,
+      sseS3Reason: sseS3,
     });
   }
 }

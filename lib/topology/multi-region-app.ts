@@ -2,7 +2,9 @@ import { Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RegionalKey } from '../keys/regional-key';
 import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION, validateTopology } from './multi-region-topology';
+import { validationError } from '../private/errors';
 import { Posture } from './posture';
+import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 
 /**
  * Properties of a `MultiRegionApp`.
@@ -103,14 +105,14 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
 
   constructor(scope: Construct, id: string, props: MultiRegionAppProps) {
     super(scope, id);
-    validateTopology(props, `MultiRegionApp '${id}'`);
+    validateTopology(props, `MultiRegionApp '${id}'`, this);
     if (props.account !== undefined && !Token.isUnresolved(props.account) && !/^\d{12}$/.test(props.account)) {
-      throw new Error(`account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`);
+      throw validationError('InvalidAccount', `account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`, this);
     }
     const owned = APP_OWNED_STACK_PROPS.filter((k) => props.stackProps?.[k] !== undefined);
     if (owned.length > 0) {
-      throw new Error(`MultiRegionApp '${id}': stackProps sets ${owned.join(', ')}, which the app sets for each stack; `
-        + 'use account, stackNamePrefix and terminationProtection instead, and leave these out of stackProps.');
+      throw validationError('AppOwnedStackProps', `MultiRegionApp '${id}': stackProps sets ${owned.join(', ')}, which the app sets for each stack; `
+        + 'use account, stackNamePrefix and terminationProtection instead, and leave these out of stackProps.', this);
     }
     this.stackProps = props.stackProps ?? {};
 
@@ -123,7 +125,16 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
       : [];
     this.stackNamePrefix = props.stackNamePrefix ?? id;
     if (!STACK_NAME_PATTERN.test(this.stackNamePrefix)) {
-      throw new Error(`stackNamePrefix '${this.stackNamePrefix}' is not valid: stack names start with a letter and hold only letters, digits and hyphens.`);
+      throw validationError('InvalidStackNamePrefix', `stackNamePrefix '${this.stackNamePrefix}' is not valid: stack names start with a letter and hold only letters, digits and hyphens.`, this);
+    }
+
+    // Stack names are at most 128 characters (AWS CloudFormation User Guide, "Stack name"
+    // constraints); the longest one the app makes must fit.
+    const longest = [...this.activeRegions, 'global', 'accelerator'].map((suffix) => `${this.stackNamePrefix}-${suffix}`)
+      .reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > 128) {
+      throw validationError('StackNameTooLong', `stackNamePrefix '${this.stackNamePrefix}' is too long: the stack name '${longest}' has `
+        + `${longest.length} characters and CloudFormation accepts at most 128; use a prefix of at most ${128 - (longest.length - this.stackNamePrefix.length)} characters.`, this);
     }
 
     this.account = props.account;
@@ -162,7 +173,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
   public regionalStack(region: string): Stack {
     const stack = this.stacksByRegion.get(region);
     if (!stack) {
-      throw new Error(`'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`);
+      throw validationError('NotAnActiveRegion', `'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`, this);
     }
     return stack;
   }
@@ -184,7 +195,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
   }
 
   private newStack(id: string, region: string, stackName: string, description: string): Stack {
-    return new Stack(this, id, {
+    const stack = new Stack(this, id, {
       ...this.stackProps,
       env: { account: this.account, region },
       stackName,
@@ -192,5 +203,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
       crossRegionReferences: true,
       terminationProtection: this.terminationProtection,
     });
+    acknowledgeCrossRegionProviders(stack);
+    return stack;
   }
 }

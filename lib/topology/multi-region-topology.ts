@@ -1,7 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../private/errors';
 import { RegionalKey } from '../keys/regional-key';
 import { Posture } from './posture';
+import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
 
 /** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
@@ -57,33 +59,33 @@ export interface TopologyRegions {
  * Checks the Region set at synth; each error names the bad value and what would be valid.
  * @internal
  */
-export function validateTopology(props: TopologyRegions, what: string): void {
+export function validateTopology(props: TopologyRegions, what: string, scope: IConstruct): void {
   const active = props.activeRegions ?? [];
-  active.forEach((region, i) => assertKnownRegion(region, `activeRegions[${i}]`));
-  assertNoDuplicateRegions(active, 'activeRegions');
+  active.forEach((region, i) => assertKnownRegion(region, `activeRegions[${i}]`, scope));
+  assertNoDuplicateRegions(active, 'activeRegions', scope);
   if (active.length < 2) {
-    throw new Error(`${what}: activeRegions has ${active.length} Region(s) (${active.join(', ') || 'none'}); a multi-Region app needs at least two, for example ['us-east-1', 'us-east-2'].`);
+    throw validationError('TooFewActiveRegions', `${what}: activeRegions has ${active.length} Region(s) (${active.join(', ') || 'none'}); a multi-Region app needs at least two, for example ['us-east-1', 'us-east-2'].`, scope);
   }
   const partitions = new Set(active.map(partitionOf));
   if (partitions.size > 1) {
-    throw new Error(`activeRegions (${active.join(', ')}) span partitions ${[...partitions].join(', ')}; all Regions of one app must be in one partition.`);
+    throw validationError('RegionsSpanPartitions', `activeRegions (${active.join(', ')}) span partitions ${[...partitions].join(', ')}; all Regions of one app must be in one partition.`, scope);
   }
   if (props.witnessRegion !== undefined) {
-    assertKnownRegion(props.witnessRegion, 'witnessRegion');
+    assertKnownRegion(props.witnessRegion, 'witnessRegion', scope);
     if (active.includes(props.witnessRegion)) {
-      throw new Error(`witnessRegion '${props.witnessRegion}' is also an active Region; the witness must be a third Region outside ${active.join(', ')}.`);
+      throw validationError('WitnessIsActive', `witnessRegion '${props.witnessRegion}' is also an active Region; the witness must be a third Region outside ${active.join(', ')}.`, scope);
     }
   }
   const posture = props.posture ?? Posture.ACTIVE_ACTIVE;
   if (posture === Posture.ACTIVE_ACTIVE && props.primaryRegion !== undefined) {
-    throw new Error(`primaryRegion '${props.primaryRegion}' was given for an active-active app; remove it, or set posture to Posture.ACTIVE_PASSIVE.`);
+    throw validationError('PrimaryForActiveActive', `primaryRegion '${props.primaryRegion}' was given for an active-active app; remove it, or set posture to Posture.ACTIVE_PASSIVE.`, scope);
   }
   if (posture === Posture.ACTIVE_PASSIVE) {
     if (props.primaryRegion === undefined) {
-      throw new Error(`an active-passive app needs primaryRegion, one of the active Regions: ${active.join(', ')}.`);
+      throw validationError('MissingPrimaryRegion', `an active-passive app needs primaryRegion, one of the active Regions: ${active.join(', ')}.`, scope);
     }
     if (!active.includes(props.primaryRegion)) {
-      throw new Error(`primaryRegion '${props.primaryRegion}' is not an active Region; choose one of ${active.join(', ')}.`);
+      throw validationError('PrimaryNotActive', `primaryRegion '${props.primaryRegion}' is not an active Region; choose one of ${active.join(', ')}.`, scope);
     }
   }
 }
@@ -171,19 +173,19 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
     super(scope, id);
     const regions = (props.regionalStacks ?? []).map((stack, i) => {
       if (Token.isUnresolved(stack.region)) {
-        throw new Error(`MultiRegionTopology '${id}': regionalStacks[${i}] (${stack.node.path}) has no concrete Region; `
-          + "give it env: { region: 'us-east-1' } (or another Region code).");
+        throw validationError('StackWithoutRegion', `MultiRegionTopology '${id}': regionalStacks[${i}] (${stack.node.path}) has no concrete Region; `
+          + "give it env: { region: 'us-east-1' } (or another Region code).", this);
       }
       return stack.region;
     });
-    validateTopology({ ...props, activeRegions: regions }, `MultiRegionTopology '${id}'`);
+    validateTopology({ ...props, activeRegions: regions }, `MultiRegionTopology '${id}'`, this);
     if (props.globalStack && props.globalStack.region !== ROUTE53_METRICS_REGION) {
-      throw new Error(`MultiRegionTopology '${id}': globalStack ${props.globalStack.node.path} is in '${props.globalStack.region}'; `
-        + `it must be in ${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics.`);
+      throw validationError('GlobalStackRegion', `MultiRegionTopology '${id}': globalStack ${props.globalStack.node.path} is in '${props.globalStack.region}'; `
+        + `it must be in ${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics.`, this);
     }
     if (props.acceleratorStack && props.acceleratorStack.region !== GLOBAL_ACCELERATOR_REGION) {
-      throw new Error(`MultiRegionTopology '${id}': acceleratorStack ${props.acceleratorStack.node.path} is in '${props.acceleratorStack.region}'; `
-        + `it must be in ${GLOBAL_ACCELERATOR_REGION}, where Global Accelerator's API lives.`);
+      throw validationError('AcceleratorStackRegion', `MultiRegionTopology '${id}': acceleratorStack ${props.acceleratorStack.node.path} is in '${props.acceleratorStack.region}'; `
+        + `it must be in ${GLOBAL_ACCELERATOR_REGION}, where Global Accelerator's API lives.`, this);
     }
 
     this.activeRegions = regions;
@@ -195,15 +197,18 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
     this.global = props.globalStack;
     this.accelerator = props.acceleratorStack;
     props.regionalStacks.forEach((stack) => this.stacksByRegion.set(stack.region, stack));
+    [...props.regionalStacks, props.globalStack, props.acceleratorStack]
+      .filter((s): s is Stack => s !== undefined)
+      .forEach((s) => acknowledgeCrossRegionProviders(s));
 
     for (const key of props.regionalKeys ?? []) {
       const stack = this.stacksByRegion.get(key.region);
       if (!stack || Stack.of(key) !== stack) {
-        throw new Error(`MultiRegionTopology '${id}': regionalKeys has a key in ${key.region} (${key.node.path}) that is not in the regional stack `
-          + `of that Region; give one key per Region, created in that Region's stack.`);
+        throw validationError('KeyOutsideRegionalStack', `MultiRegionTopology '${id}': regionalKeys has a key in ${key.region} (${key.node.path}) that is not in the regional stack `
+          + `of that Region; give one key per Region, created in that Region's stack.`, this);
       }
       if (this.keysByRegion.has(key.region)) {
-        throw new Error(`MultiRegionTopology '${id}': regionalKeys has two keys for ${key.region}; give one key per Region.`);
+        throw validationError('TwoKeysForRegion', `MultiRegionTopology '${id}': regionalKeys has two keys for ${key.region}; give one key per Region.`, this);
       }
       this.keysByRegion.set(key.region, key);
     }
@@ -216,14 +221,14 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
 
   public get globalStack(): Stack {
     if (!this.global) {
-      throw new Error(`MultiRegionTopology '${this.node.id}' has no globalStack; give one in ${ROUTE53_METRICS_REGION} for Route 53 records, health checks and the dashboard.`);
+      throw validationError('NoGlobalStack', `MultiRegionTopology '${this.node.id}' has no globalStack; give one in ${ROUTE53_METRICS_REGION} for Route 53 records, health checks and the dashboard.`, this);
     }
     return this.global;
   }
 
   public get acceleratorStack(): Stack {
     if (!this.accelerator) {
-      throw new Error(`MultiRegionTopology '${this.node.id}' has no acceleratorStack; give one in ${GLOBAL_ACCELERATOR_REGION} for Global Accelerator.`);
+      throw validationError('NoAcceleratorStack', `MultiRegionTopology '${this.node.id}' has no acceleratorStack; give one in ${GLOBAL_ACCELERATOR_REGION} for Global Accelerator.`, this);
     }
     return this.accelerator;
   }
@@ -235,7 +240,7 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
   public regionalStack(region: string): Stack {
     const stack = this.stacksByRegion.get(region);
     if (!stack) {
-      throw new Error(`'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`);
+      throw validationError('NotAnActiveRegion', `'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`, this);
     }
     return stack;
   }

@@ -12,7 +12,7 @@ describe('MultiRegionChecks', () => {
       'MultiRegion-KMS1', 'MultiRegion-KMS2', 'MultiRegion-KMS3', 'MultiRegion-DSQL1', 'MultiRegion-DSQL2', 'MultiRegion-DSQL3',
       'MultiRegion-DNS1', 'MultiRegion-DNS2', 'MultiRegion-DNS3', 'MultiRegion-GA1', 'MultiRegion-GA2', 'MultiRegion-LOG1',
       'MultiRegion-LOG2', 'MultiRegion-CW1', 'MultiRegion-CW2', 'MultiRegion-DNS4', 'MultiRegion-GA3',
-      'MultiRegion-GD1',
+      'MultiRegion-GD1', 'MultiRegion-AUDIT1',
       'MultiRegion-DDB1', 'MultiRegion-DDB2', 'MultiRegion-AUR1', 'MultiRegion-CW3', 'MultiRegion-CW4',
     ]);
   });

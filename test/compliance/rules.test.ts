@@ -1,4 +1,5 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -371,6 +372,31 @@ const CASES: Case[] = [
       return 'S/Silent';
     },
   },
+  {
+    rule: 'MultiRegion-AUDIT1',
+    severity: 'warning',
+    compliant: (app) => {
+      for (const region of ['us-east-1', 'us-east-2']) {
+        const stack = activeRegionStack(app, region);
+        new kms.CfnKey(stack, 'Key', {});
+        new cloudtrail.CfnTrail(stack, 'Trail', { isLogging: true, s3BucketName: 'audit-bucket' });
+      }
+      return 'unused';
+    },
+    nonCompliant: (app) => {
+      const east1 = activeRegionStack(app, 'us-east-1');
+      new kms.CfnKey(east1, 'Key', {});
+      new cloudtrail.CfnTrail(east1, 'Trail', { isLogging: true, s3BucketName: 'audit-bucket' });
+      const east2 = stackIn(app, 'East2', 'us-east-2');
+      Tags.of(east2).add('multi-region:region-role', 'active');
+      new kms.CfnKey(east2, 'Key', {});
+      // A trail that is not logging records nothing.
+      new cloudtrail.CfnTrail(east2, 'Trail', { isLogging: false, s3BucketName: 'audit-bucket' });
+      // A stack of no active Region (the global stack) needs no trail.
+      new kms.CfnKey(stackIn(app, 'Global', 'us-west-2'), 'Key', {});
+      return 'East2/Key';
+    },
+  },
 ];
 
 // The DynamoDB global table and Aurora global database rules.
@@ -469,6 +495,14 @@ CASES.push(
     },
   },
 );
+
+
+/** A stack of an active Region of a multi-Region app, tagged as MultiRegionApp tags them. */
+function activeRegionStack(app: App, region: string): Stack {
+  const stack = stackIn(app, `Stack-${region}`, region);
+  Tags.of(stack).add('multi-region:region-role', 'active');
+  return stack;
+}
 
 /** A function's policy allowing it to publish to one namespace; returns the policy's path. */
 function publishPolicy(stack: Stack): string {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlarmTopics, AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
+import { AlarmTopics, RegionalAuditTrail, AuroraGlobalDatabase, AuroraGlobalDatabaseProps, MultiRegionApp, MultiRegionAppProps, Posture, ReplicationLagProbe, ReplicationMode } from '../../lib';
 import { newTestApp } from '../helpers/app';
 import { multiRegionFindings, openFindings } from '../helpers/nag';
 
@@ -116,6 +116,7 @@ test('refuses a VPC for a Region that is not active', () => {
 test('nag-clean: no open AwsSolutions or MultiRegionChecks error', () => {
   const { app, topology } = build();
   new AlarmTopics(topology, 'AlarmTopics', { topology });
+  new RegionalAuditTrail(topology, 'AuditTrail', { topology });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const findings = multiRegionFindings(app);
   expect(findings).toEqual([]);
@@ -128,7 +129,7 @@ test('lagProbeDatabase feeds the existing PostgreSQL lag probe: primary writer, 
   new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1'), vpc: db.vpc('eu-central-1'), encryptionKey: topology.regionalKey('eu-central-1') });
   const fn = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1') } });
   const config = JSON.stringify(Object.values(fn)[0].Properties.Environment.Variables.LAG_PROBE_CONFIG);
-  expect(config).toContain('postgres://postgres@');
+  expect(config).toContain('postgres://dbadmin@');
   expect(config).toContain('ReadEndpoint.Address');
   expect(config).toContain(':5432/app?sslmode=require');
   expect(config).toContain(':secretsmanager:eu-central-1:111111111111:secret:ledger-db/master');

@@ -82,14 +82,21 @@ describe('DsqlPeeredClusters: template', () => {
     expect(dsqlStatements).toEqual([
       expect.objectContaining({
         id: expect.stringMatching(/^DsqlPeeringOnEventRole/),
-        Action: ['dsql:AddPeerCluster', 'dsql:GetCluster', 'dsql:PutMultiRegionProperties', 'dsql:RemovePeerCluster', 'dsql:UpdateCluster'],
+        Action: ['dsql:AddPeerCluster', 'dsql:GetCluster', 'dsql:PutMultiRegionProperties', 'dsql:UpdateCluster'],
         Resource: twoArns,
       }),
+      // The UpdateCluster API reference documents RemovePeerCluster on this wildcard ARN.
+      expect.objectContaining({
+        id: expect.stringMatching(/^DsqlPeeringOnEventRole/),
+        Action: 'dsql:RemovePeerCluster',
+        Resource: 'arn:aws:dsql:*:111111111111:cluster/*',
+      }),
+      // PutWitnessRegion "is checked both in the cluster Region and in the witness Region".
       expect.objectContaining({
         id: expect.stringMatching(/^DsqlPeeringOnEventRole/),
         Action: 'dsql:PutWitnessRegion',
         Condition: { StringEquals: { 'dsql:WitnessRegion': 'us-west-2' } },
-        Resource: twoArns,
+        Resource: ['arn:aws:dsql:us-west-2:111111111111:cluster/*', ...twoArns],
       }),
       expect.objectContaining({
         id: expect.stringMatching(/^DsqlPeeringIsCompleteRole/),

@@ -1,4 +1,4 @@
-import { DSQLClient, GetClusterCommand, UpdateClusterCommand } from '@aws-sdk/client-dsql';
+import { DeleteClusterCommand, DSQLClient, GetClusterCommand, UpdateClusterCommand } from '@aws-sdk/client-dsql';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as peering from '../../lambda/dsql-peering/peering';
 
@@ -101,14 +101,52 @@ describe('DSQL peering handler (aws-sdk-client-mock where moto falls short)', ()
     expect(rt.delays).toEqual([]);
   });
 
-  test('[aws-sdk-client-mock: moto skips UPDATING] a delete waits while a cluster is still UPDATING', async () => {
+  test('[aws-sdk-client-mock: moto has no PENDING_DELETE] a delete of both clusters waits while the first is PENDING_DELETE, until both are gone', async () => {
+    const del = { ...props, DeleteClusters: 'true' };
     dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) })
-      .resolvesOnce(cluster(A, 'UPDATING'))
-      .resolves(cluster(A, 'ACTIVE'));
-    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).rejects(error('ResourceNotFoundException'));
+      .resolvesOnce(cluster(A, 'PENDING_DELETE', [B]))
+      .rejects(error('ResourceNotFoundException'));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) })
+      .resolvesOnce(cluster(B, 'DELETING', [A]))
+      .rejects(error('ResourceNotFoundException'));
     const rt = runtime();
-    expect(await peering.isComplete({ RequestType: 'Delete', ResourceProperties: props }, rt)).toEqual({ IsComplete: false });
+    expect(await peering.isComplete({ RequestType: 'Delete', ResourceProperties: del }, rt)).toEqual({ IsComplete: false });
+    expect(await peering.isComplete({ RequestType: 'Delete', ResourceProperties: del }, rt)).toEqual({ IsComplete: true });
+  });
+
+  test('[aws-sdk-client-mock: moto has no PENDING_DELETE] a cluster left PENDING_DELETE (its peer not deleted) fails the delete at the deadline, naming it', async () => {
+    const del = { ...props, DeleteClusters: 'true' };
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'PENDING_DELETE', [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'ACTIVE', [A]));
+    const rt = runtime({ now: () => 1_000_000 });
+    await expect(peering.isComplete({ RequestType: 'Delete', ResourceProperties: del, Data: { Deadline: new Date(0).toISOString() } }, rt))
+      .rejects.toThrow(`Timed out after 600 s waiting for the deletion of both DSQL clusters (witness ${WITNESS}): ${A} is PENDING_DELETE, ${B} is ACTIVE.`);
+  });
+
+  test('[aws-sdk-client-mock: moto has no PENDING_DELETE] a delete after the first cluster went PENDING_DELETE deletes only its peer', async () => {
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'PENDING_DELETE', [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'ACTIVE', [A]));
+    dsqlMock.on(DeleteClusterCommand).resolves({});
+    const deleted = await peering.deletePair(peering.parseConfig({ ...props, DeleteClusters: 'true' }), runtime());
+    expect(deleted).toEqual([B]);
+    expect(dsqlMock.commandCalls(DeleteClusterCommand).map((c) => c.args[0].input.identifier)).toEqual(['b'.repeat(26)]);
+  });
+
+  test('a delete that keeps the clusters (DeleteClusters not true) sends no call and completes at once', async () => {
+    const rt = runtime();
+    expect(await peering.onEvent({ RequestType: 'Delete', PhysicalResourceId: 'p', ResourceProperties: props }, rt)).toMatchObject({ PhysicalResourceId: 'p' });
     expect(await peering.isComplete({ RequestType: 'Delete', ResourceProperties: props }, rt)).toEqual({ IsComplete: true });
+    expect(dsqlMock.calls()).toHaveLength(0);
+    expect(rt.logs.join('\n')).toContain('clusters retained and left peered');
+  });
+
+  test('[aws-sdk-client-mock: moto does not list the own ARN] a cluster peered with a third cluster is not re-peered: the create fails naming both', async () => {
+    const C = `arn:aws:dsql:us-east-2:111111111111:cluster/${'c'.repeat(26)}`;
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'ACTIVE', [C]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'PENDING_SETUP'));
+    await expect(peering.ensurePeered(peering.parseConfig(props), runtime()))
+      .rejects.toThrow(`DSQL cluster ${A} is already peered with ${C}; it cannot be peered with ${B}. AWS documents no re-peering`);
+    expect(dsqlMock.commandCalls(UpdateClusterCommand)).toHaveLength(0);
   });
 
   test('a delete of a resource whose create never got valid properties succeeds without calls', async () => {

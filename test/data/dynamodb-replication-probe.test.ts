@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlarmTopics, DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp } from '../../lib';
+import { AlarmTopics, RegionalAuditTrail, DynamoDbGlobalTable, DynamoDbReplicationProbe, MultiRegionApp } from '../../lib';
 import { newTestApp } from '../helpers/app';
 import { multiRegionFindings, openFindings } from '../helpers/nag';
 
@@ -63,6 +63,7 @@ describe('DynamoDbReplicationProbe', () => {
   test('table and probes are nag-clean', () => {
     const { app, topology } = build();
     new AlarmTopics(topology, 'AlarmTopics', { topology });
+  new RegionalAuditTrail(topology, 'AuditTrail', { topology });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(multiRegionFindings(app)).toEqual([]);
     expect(openFindings(app, 'AwsSolutions')).toEqual([]);

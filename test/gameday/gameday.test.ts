@@ -258,7 +258,8 @@ describe('validation', () => {
     app.synth();
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::KMS::Key', 0);
-    const bucket = Object.values(t.findResources('AWS::S3::Bucket'))[0];
+    // The report bucket (the other one holds its server access logs, SSE-S3 as S3 logging requires).
+    const [bucket] = Object.values(t.findResources('AWS::S3::Bucket')).filter((b: any) => JSON.stringify(b.Properties.BucketEncryption).includes('aws:kms'));
     expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('ExportsOutputFnGetAttRegionalKey');
     const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((x: any) => [x.Action].flat()));
     expect(actions).toContain('route53:UpdateHealthCheck');

@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KeyService, RegionalKey } from '../../lib';
 import { stackIn } from '../helpers/app';
+import { validationErrorOf } from '../helpers/errors';
 
 function stackOf(region: string): Stack {
   return stackIn(new App(), 'S', region);
@@ -99,5 +100,59 @@ describe('RegionalKey', () => {
     const key = RegionalKey.fromRegionalKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(key.region).toBe('us-east-2');
     expect(() => RegionalKey.fromRegionalKeyArn(stack, 'Bad', 'arn:aws:kms:::key/1234')).toThrow(/names no Region/);
+  });
+  test('a Deny statement limits kms:CreateGrant to AWS services (Control Tower CT.KMS.PR.3)', () => {
+    const stack = stackOf('eu-west-1');
+    new RegionalKey(stack, 'Key');
+    const key = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0] as any;
+    const deny = (key.Properties.KeyPolicy.Statement as any[]).find((s) => s.Sid === 'GrantsOnlyForAwsServices');
+    expect(deny).toEqual({
+      Sid: 'GrantsOnlyForAwsServices',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    });
+  });
+
+  test('KeyService.CLOUDTRAIL lets CloudTrail encrypt for trails of this account and Region only', () => {
+    const stack = stackOf('eu-west-1');
+    new RegionalKey(stack, 'Key', { services: [KeyService.CLOUDTRAIL] });
+    const key = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0] as any;
+    const bySid = Object.fromEntries((key.Properties.KeyPolicy.Statement as any[]).map((s) => [s.Sid, s]));
+    expect(bySid.CloudTrailTrailsOfThisRegion).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Condition: {
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111111111111:trail/*' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:111111111111:trail/*' },
+      },
+    });
+    expect(bySid.CloudTrailDescribeKey.Action).toBe('kms:DescribeKey');
+  });
+
+  test.each([
+    ['multi-region/us-east-1', /alias 'multi-region\/us-east-1' is not valid; an alias is 'alias\/' followed by/],
+    ['alias/aws/ebs', /must not start with 'alias\/aws\/'/],
+    ['alias/orders us-east-1', /alias 'alias\/orders us-east-1' is not valid/],
+    [`alias/${'a'.repeat(251)}`, /at most 256 characters/],
+  ])('rejects the alias name %s with a ValidationError naming the construct path', (alias, message) => {
+    const stack = stackOf('us-east-1');
+    const error = validationErrorOf(() => new RegionalKey(stack, 'Key', { alias }));
+    expect(error.code).toBe('InvalidAliasName');
+    expect(error.message).toMatch(message);
+    expect(error.constructPath).toBe('S');
+  });
+
+  test('rejects two keys with the same alias in one account and Region, accepts it in another Region or account', () => {
+    const app = new App();
+    new RegionalKey(stackIn(app, 'A', 'us-east-1'), 'Key');
+    new RegionalKey(stackIn(app, 'B', 'us-east-2'), 'Key');
+    new RegionalKey(new Stack(app, 'OtherAccount', { env: { account: '222222222222', region: 'us-east-1' } }), 'Key');
+    const error = validationErrorOf(() => new RegionalKey(stackIn(app, 'C', 'us-east-1'), 'Key'));
+    expect(error.constructPath).toBe('C/Key');
+    expect(error.message).toMatch(/alias 'alias\/multi-region\/us-east-1' is already used by A\/Key in account 111111111111 and us-east-1; alias names are unique per account and Region/);
+    expect(() => new RegionalKey(stackIn(app, 'D', 'us-east-1'), 'Key', { alias: 'alias/orders/us-east-1' })).not.toThrow();
   });
 });

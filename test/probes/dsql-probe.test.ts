@@ -142,6 +142,9 @@ describe('MultiRegionProbes with a DSQL pair', () => {
     const t = new MultiRegionApp(newTestApp(), 'Shop', { activeRegions: ['us-east-1', 'us-east-2'], witnessRegion: 'us-west-2', account: TEST_ACCOUNT });
     const pair = new DsqlPeeredClusters(t, 'Dsql', { topology: t });
     const t2 = new MultiRegionApp(newTestApp(), 'Other', { activeRegions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
-    expect(() => new MultiRegionProbes(t2, 'Probes', { topology: t2, healthTargets: [], dsqlPairs: [pair] })).toThrow(/'us-east-2', which is not an active Region/);
+    expect(() => new MultiRegionProbes(t2, 'Probes', {
+      topology: t2, dsqlPairs: [pair],
+      healthTargets: t2.activeRegions.map((region) => ({ region, targets: [{ name: 'api', url: `https://${region}.example.com/health` }] })),
+    })).toThrow(/'us-east-2', which is not an active Region/);
   });
 });

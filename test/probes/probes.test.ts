@@ -74,7 +74,7 @@ describe('HealthProbe', () => {
     const stack = stackOf();
     const key = new RegionalKey(stack, 'Key');
     const { template } = healthProbe({ encryptionKey: key }, stack);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
   });
 
   test('Region-unhealthy alarm (N of M) and probe-not-running alarm (missing data breaches)', () => {

@@ -60,7 +60,7 @@ describe('MinimalRegionalEndpoint', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'], LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('TargetLogs') } },
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
     expect(minimal.targetGroup.targetGroupArn).toBeDefined();
   });
 
@@ -91,6 +91,6 @@ describe('MinimalRegionalEndpoint', () => {
 
   test('its VPC logs flows to an encrypted log group', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
   });
 });

@@ -37,7 +37,7 @@ describe('MultiRegionTopology (stacks a team already has)', () => {
     const app = newTestApp();
     const { east1, east2 } = ownStacks(app);
     const key = new RegionalKey(east2, 'MyKey');
-    expect(() => new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, east2], regionalKeys: [key, new RegionalKey(east2, 'Other')] }))
+    expect(() => new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, east2], regionalKeys: [key, new RegionalKey(east2, 'Other', { alias: 'alias/other/us-east-2' })] }))
       .toThrow(/two keys for us-east-2/);
   });
 

@@ -91,6 +91,13 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
     securityGroups: options.securityGroups,
   });
   fn.node.addDependency(logPolicy, metricsPolicy);
+  if (!options.vpc) {
+    Validations.of(fn).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason: 'CT.LAMBDA.PR.3: the probe must reach public endpoints (the Region\'s health URLs, the DSQL and CloudWatch APIs); '
+        + 'give the probe a vpc with a NAT route where the control is enforced.',
+    });
+  }
   // A missed minute is measured again by the next run; retrying old events only piles them up.
   fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
 

@@ -12,6 +12,7 @@ import { RegionalKey } from '../../keys/regional-key';
 import { registerAlarm } from '../../private/alarm-registry';
 import { handlerCode } from '../../private/handler-code';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/multi-region-topology';
+import { acknowledgeLambdaOutsideVpc } from '../../private/control-tower';
 
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
@@ -70,7 +71,7 @@ export class DeepHealthController extends Construct {
       services: [KeyService.CLOUDWATCH_LOGS],
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Accelerator controller: reads the Regions\' health alarms, sets their endpoint groups\' traffic dials, writes its log group and metrics',
@@ -119,6 +120,7 @@ export class DeepHealthController extends Construct {
       maxEventAge: Duration.minutes(5),
     });
     this.function.node.addDependency(metricsPolicy);
+    acknowledgeLambdaOutsideVpc(this.function, 'the controller calls the CloudWatch API of the Regions and the Global Accelerator API in us-west-2; it reads no private resource.');
 
     new events.Rule(this, 'AlarmStateChange', {
       eventBus: this.bus,

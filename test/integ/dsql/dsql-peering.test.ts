@@ -1,4 +1,4 @@
-import { CreateClusterCommand, DeleteClusterCommand, DSQLClient, GetClusterCommand } from '@aws-sdk/client-dsql';
+import { CreateClusterCommand, DeleteClusterCommand, DSQLClient, GetClusterCommand, UpdateClusterCommand } from '@aws-sdk/client-dsql';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as peering from '../../../lambda/dsql-peering/peering';
@@ -93,6 +93,14 @@ function event(requestType: 'Create' | 'Update' | 'Delete', arns: string[], extr
   };
 }
 
+function deleteEvent(arns: string[], physicalId: string): peering.IsCompleteEvent {
+  return {
+    RequestType: 'Delete',
+    PhysicalResourceId: physicalId,
+    ResourceProperties: { ClusterArns: arns, WitnessRegion: WITNESS, TimeoutSeconds: '600', DeleteClusters: 'true' },
+  };
+}
+
 // No moto reset: each test makes its own clusters, and the moto server may be shared with other
 // test files. The one global setting used here, the cluster state progression, is put back after each test.
 afterEach(async () => {
@@ -141,44 +149,73 @@ describe('DSQL peering handler against moto', () => {
     expect(await peering.isComplete(event('Update', [a, b], updated), runtime(factory))).toMatchObject({ IsComplete: true });
   });
 
-  test('a new peer re-peers under a new physical id, and deleting the old pair leaves the new pair alone', async () => {
+  test('a cluster already peered with another is not re-peered (AWS documents no re-peering): the update fails and the pair stays as it was', async () => {
     const a = await createCluster(REGION_A);
     const b = await createCluster(REGION_B);
     const c = await createCluster(REGION_B);
     const rt = runtime(recordingFactory().factory);
     const created = await peering.onEvent(event('Create', [a, b]), rt);
 
-    const repeered = await peering.onEvent(event('Update', [a, c], { PhysicalResourceId: created.PhysicalResourceId }), rt);
-    expect(repeered.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
-    expect(await peersOf(a)).toEqual([c]);
-    expect(await peersOf(c)).toEqual([a]);
-    expect(await peering.isComplete(event('Update', [a, c], repeered), rt)).toMatchObject({ IsComplete: true });
-
-    // CloudFormation then deletes the old physical resource, with the old properties.
-    await peering.onEvent(event('Delete', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), rt);
-    expect(await peersOf(a)).toEqual([c]);
-    expect(await peersOf(c)).toEqual([a]);
-    expect(await peersOf(b)).toEqual([]);
+    await expect(peering.onEvent(event('Update', [a, c], { PhysicalResourceId: created.PhysicalResourceId }), rt))
+      .rejects.toThrow(`DSQL cluster ${a} is already peered with ${b}; it cannot be peered with ${c}.`);
+    expect(await peersOf(a)).toEqual([b]);
+    expect(await peersOf(b)).toEqual([a]);
+    expect(await peersOf(c)).toBeUndefined();
   });
 
-  test('delete unpeers both clusters so they can be deleted', async () => {
+  test('an update (a cluster\'s template changed its ClusterRevision) re-peers a cluster that lost its peer, and only that one', async () => {
     const a = await createCluster(REGION_A);
     const b = await createCluster(REGION_B);
-    const rt = runtime(recordingFactory().factory);
-    const created = await peering.onEvent(event('Create', [a, b]), rt);
+    const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
+    // What a later CloudFormation update of cluster B might do: B no longer lists A.
+    await client(REGION_B).send(new UpdateClusterCommand({
+      identifier: peering.parseClusterArn(b).identifier, multiRegionProperties: { witnessRegion: WITNESS, clusters: [] },
+    }));
+    const { factory, sent } = recordingFactory();
+    const rt = runtime(factory);
+    const updated = await peering.onEvent(event('Update', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), rt);
+    expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toEqual([`UpdateClusterCommand@${REGION_B}`]);
+    expect(await peersOf(b)).toEqual([a]);
+    expect(await peering.isComplete(event('Update', [a, b], updated), rt)).toMatchObject({ IsComplete: true });
+  });
 
+  test('delete of retained clusters (DeleteClusters false) sends no call: both stay peered, one database', async () => {
+    const a = await createCluster(REGION_A);
+    const b = await createCluster(REGION_B);
+    const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
+
+    const { factory, sent } = recordingFactory();
+    const rt = runtime(factory);
     const deleted = await peering.onEvent(event('Delete', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), rt);
     expect(deleted.PhysicalResourceId).toBe(created.PhysicalResourceId);
-    expect(await peersOf(a)).toEqual([]);
-    expect(await peersOf(b)).toEqual([]);
     expect(await peering.isComplete(event('Delete', [a, b], deleted), rt)).toEqual({ IsComplete: true });
+    expect(sent).toEqual([]);
+    expect(await peersOf(a)).toEqual([b]);
+    expect(await peersOf(b)).toEqual([a]);
+  });
+
+  test('delete with DeleteClusters deletes each peered cluster, as AWS documents, and completes once both are gone', async () => {
+    const a = await createCluster(REGION_A);
+    const b = await createCluster(REGION_B);
+    const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
+
+    const { factory, sent } = recordingFactory();
+    const rt = runtime(factory);
+    const del = deleteEvent([a, b], created.PhysicalResourceId);
+    const deleted = await peering.onEvent(del, rt);
+    expect(sent.filter((c) => c.startsWith('DeleteCluster'))).toEqual([`DeleteClusterCommand@${REGION_A}`, `DeleteClusterCommand@${REGION_B}`]);
+    // moto moves DELETING -> DELETED -> gone as the status is read.
+    let done = await peering.isComplete({ ...del, Data: deleted.Data }, rt);
+    for (let i = 0; i < 5 && !done.IsComplete; i++) done = await peering.isComplete({ ...del, Data: deleted.Data }, rt);
+    expect(done).toEqual({ IsComplete: true });
     for (const arn of [a, b]) {
       const ref = peering.parseClusterArn(arn);
-      await expect(client(ref.region).send(new DeleteClusterCommand({ identifier: ref.identifier }))).resolves.toBeDefined();
+      await expect(client(ref.region).send(new GetClusterCommand({ identifier: ref.identifier })))
+        .rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     }
   });
 
-  test('delete with a cluster already deleted is not an error', async () => {
+  test('delete with DeleteClusters and one cluster already deleted deletes the other, its peer', async () => {
     const a = await createCluster(REGION_A);
     const b = await createCluster(REGION_B);
     const rt = runtime(recordingFactory().factory);
@@ -188,11 +225,18 @@ describe('DSQL peering handler against moto', () => {
     await expect(client(REGION_B).send(new GetClusterCommand({ identifier: refB.identifier })))
       .rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
-    const deleted = await peering.onEvent(event('Delete', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), rt);
+    const deleted = await peering.onEvent(deleteEvent([a, b], created.PhysicalResourceId), rt);
     expect(deleted.PhysicalResourceId).toBe(created.PhysicalResourceId);
-    expect(await peersOf(a)).toEqual([]);
     expect(rt.logs.join('\n')).toContain('NOT_FOUND');
-    expect(await peering.isComplete(event('Delete', [a, b], deleted), rt)).toEqual({ IsComplete: true });
+    expect(rt.logs.join('\n')).toContain(`deletion requested {"cluster":"${a}"`);
+  });
+
+  test('delete with DeleteClusters of a pair that was never peered (a rolled-back create) deletes nothing', async () => {
+    const a = await createCluster(REGION_A);
+    const b = await createCluster(REGION_B);
+    const { factory, sent } = recordingFactory();
+    await peering.onEvent(deleteEvent([a, b], 'never-peered'), runtime(factory));
+    expect(sent.filter((c) => c.startsWith('DeleteCluster'))).toEqual([]);
   });
 
   test('a throttled call succeeds on retry (through a proxy that answers ThrottlingException once)', async () => {
