@@ -8,8 +8,8 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AcceleratorRouting, DnsRouting, DsqlPeeredClusters, LagProbeDatabase, MinimalRegionalEndpoint, MultiRegionChecks,
-  MultiRegionProbes, MultiRegionTopology, RoutedRegion,
+  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionChecks,
+  MultiRegionProbes, MultiRegionTopology, RegionalAuditTrail, RoutedRegion,
 } from 'multi-region-cdk';
 
 const app = new App();
@@ -56,7 +56,7 @@ const probes = new MultiRegionProbes(topology, 'Probes', {
     targets: [{ name: 'api', url: endpoints[i].regionalHealthUrl }],
     dsqlClusterArn: dsql.clusterArn(region),
   })),
-  lagDatabases: LagProbeDatabase.dsqlPeers(dsql),
+  dsqlPairs: [dsql],
 });
 
 const regions: RoutedRegion[] = topology.activeRegions.map((region, i) => ({
@@ -71,7 +71,13 @@ const dns = new DnsRouting(topology.globalStack, 'Dns', {
   regions,
 });
 new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions });
-probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => dns.healthCheck(region).healthCheckId));
+probes.dashboard.addRoute53HealthChecks(topology.activeRegions.map((region) => ({
+  region,
+  healthCheckId: dns.healthCheck(region).healthCheckId,
+  endpointHealthCheckId: dns.endpointHealthCheck(region).healthCheckId,
+})));
+new AlarmTopics(topology, 'AlarmTopics', { topology });
+new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

@@ -4,8 +4,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_route53 as route53
 from cdk_nag import AwsSolutionsChecks
 from multi_region_cdk import (
-    AcceleratorRouting, DnsRouting, DsqlPeeredClusters, HealthTarget, LagProbeDatabase, MinimalRegionalEndpoint,
-    MultiRegionChecks, MultiRegionProbes, MultiRegionTopology, RegionHealthTargets, RoutedRegion,
+    AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, HealthTarget, MinimalRegionalEndpoint,
+    MultiRegionChecks, MultiRegionProbes, MultiRegionTopology, RegionalAuditTrail, RegionHealthTargets, RoutedRegion,
+    Route53HealthCheckReference,
 )
 
 app = cdk.App()
@@ -60,7 +61,7 @@ probes = MultiRegionProbes(
         )
         for i, region in enumerate(topology.active_regions)
     ],
-    lag_databases=LagProbeDatabase.dsql_peers(dsql),
+    dsql_pairs=[dsql],
 )
 
 regions = [
@@ -76,7 +77,16 @@ dns = DnsRouting(
     regions=regions,
 )
 AcceleratorRouting(topology.accelerator_stack, "Accelerator", topology=topology, regions=regions)
-probes.dashboard.add_route53_health_checks([dns.health_check(r).health_check_id for r in topology.active_regions])
+probes.dashboard.add_route53_health_checks([
+    Route53HealthCheckReference(
+        region=r,
+        health_check_id=dns.health_check(r).health_check_id,
+        endpoint_health_check_id=dns.endpoint_health_check(r).health_check_id,
+    )
+    for r in topology.active_regions
+])
+AlarmTopics(topology, "AlarmTopics", topology=topology)
+RegionalAuditTrail(topology, "AuditTrail", topology=topology)
 
 cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), MultiRegionChecks(app))
 app.synth()
