@@ -14,6 +14,8 @@ import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DynamoDbGlobalTable } from './dynamodb-global-table';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
+import { acknowledgePutMetricData, putMetricDataStatement } from '../private/metric-permissions';
+
 
 /**
  * Properties of a `DynamoDbReplicationProbe`.
@@ -137,20 +139,13 @@ export class DynamoDbReplicationProbe extends Construct {
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [table.tableArn(this.writerRegion)] }),
         new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn(this.readerRegion)] }),
-        new iam.PolicyStatement({
-          actions: ['cloudwatch:PutMetricData'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
-        }),
+        putMetricDataStatement(this.namespace),
       ],
     });
     for (const [region, actions] of [[this.writerRegion, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']], [this.readerRegion, ['kms:Decrypt', 'kms:DescribeKey']]] as const) {
       policy.addStatements(this.keyStatement(region, [...actions], stack, policy));
     }
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: `cloudwatch:PutMetricData supports no resource ARNs; the statement is limited to namespace '${this.namespace}' by the cloudwatch:namespace condition.`,
-    });
+    acknowledgePutMetricData(policy, this.namespace);
 
     const fn = new lambda.Function(this, 'Function', {
       code: handlerCode('dynamodb-replication-probe'),

@@ -24,6 +24,7 @@ import { partitionOfStack } from '../topology/regions';
 import { GAME_DAY_TAG } from './private/game-day-tag';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { logAccessTo, newLogBucket } from '../audit/private/log-bucket';
+import { putMetricDataStatement } from '../private/metric-permissions';
 import { acknowledgeCrossRegionProviders } from '../topology/private/cdk-provider-findings';
 
 
@@ -348,7 +349,7 @@ export class RegionEvacuationDrill extends Construct {
       roles: [role],
       statements: [
         new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData', ...(props.dnsRouting ? ['route53:TestDNSAnswer'] : [])], resources: ['*'] }),
-        new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': namespace } } }),
+        putMetricDataStatement(namespace),
       ],
     });
     Validations.of(unscoped).acknowledge({

@@ -5,6 +5,7 @@ import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION
 import { validationError } from '../private/errors';
 import { Posture } from './posture';
 import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
+import { entryOfActiveRegion } from './private/regional-lookup';
 
 /**
  * Properties of a `MultiRegionApp`.
@@ -171,17 +172,12 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
 
   /** The stack of an active Region. */
   public regionalStack(region: string): Stack {
-    const stack = this.stacksByRegion.get(region);
-    if (!stack) {
-      throw validationError('NotAnActiveRegion', `'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`, this);
-    }
-    return stack;
+    return entryOfActiveRegion(this.stacksByRegion, region, this.activeRegions, this);
   }
 
   /** The KMS key of an active Region; use it only for resources of that Region. */
   public regionalKey(region: string): RegionalKey {
-    this.regionalStack(region);
-    return this.keysByRegion.get(region)!;
+    return entryOfActiveRegion(this.keysByRegion, region, this.activeRegions, this);
   }
 
   /** Every regional stack, in the order of `activeRegions`. */

@@ -5,6 +5,7 @@ import { RegionalKey } from '../keys/regional-key';
 import { Posture } from './posture';
 import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
+import { entryOfActiveRegion } from './private/regional-lookup';
 
 /** Region where Route 53 health-check metrics, and therefore their alarms, exist. */
 export const ROUTE53_METRICS_REGION = 'us-east-1';
@@ -238,15 +239,10 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
   }
 
   public regionalStack(region: string): Stack {
-    const stack = this.stacksByRegion.get(region);
-    if (!stack) {
-      throw validationError('NotAnActiveRegion', `'${region}' is not an active Region of ${this.node.path}; active Regions: ${this.activeRegions.join(', ')}.`, this);
-    }
-    return stack;
+    return entryOfActiveRegion(this.stacksByRegion, region, this.activeRegions, this);
   }
 
   public regionalKey(region: string): RegionalKey {
-    this.regionalStack(region);
-    return this.keysByRegion.get(region)!;
+    return entryOfActiveRegion(this.keysByRegion, region, this.activeRegions, this);
   }
 }

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerCode } from '../../private/handler-code';
+import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
 
 /** What `createProbeFunction` needs. */
 export interface ProbeFunctionOptions {
@@ -54,19 +55,7 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
       resources: [`${logGroup.logGroupArn}`],
     })],
   });
-  const metricsPolicy = new iam.Policy(scope, 'MetricsPolicy', {
-    roles: [role],
-    statements: [new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      // PutMetricData has no resource-level permissions; the namespace condition is the scope.
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': options.namespace } },
-    })],
-  });
-  Validations.of(metricsPolicy).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: `cloudwatch:PutMetricData supports no resource ARNs; the statement is limited to namespace '${options.namespace}' by the cloudwatch:namespace condition.`,
-  });
+  const metricsPolicy = metricsPolicyOf(scope, 'MetricsPolicy', role, options.namespace);
   if (options.vpc) {
     role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
     Validations.of(role).acknowledge({

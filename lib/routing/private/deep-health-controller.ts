@@ -1,4 +1,4 @@
-import { Arn, Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,6 +13,7 @@ import { registerAlarm } from '../../private/alarm-registry';
 import { handlerCode } from '../../private/handler-code';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/multi-region-topology';
 import { acknowledgeLambdaOutsideVpc } from '../../private/control-tower';
+import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
 
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
@@ -84,18 +85,7 @@ export class DeepHealthController extends Construct {
       resources: options.regions.map((r) => r.endpointGroupArn),
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: options.regions.map((r) => r.alarm.alarmArn) }));
-    const metricsPolicy = new iam.Policy(this, 'MetricsPolicy', {
-      roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': options.namespace } },
-      })],
-    });
-    Validations.of(metricsPolicy).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: `cloudwatch:PutMetricData supports no resource ARNs; the statement is limited to namespace '${options.namespace}' by the cloudwatch:namespace condition.`,
-    });
+    const metricsPolicy = metricsPolicyOf(this, 'MetricsPolicy', role, options.namespace);
 
     const config = {
       namespace: options.namespace,
