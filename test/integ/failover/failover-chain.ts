@@ -178,11 +178,15 @@ export async function runFailoverChain(settings: ChainSettings): Promise<ChainRe
         await sleep(250);
       }
     };
+    // The controller reads the alarm state itself and may act before the once-a-second poll above
+    // has seen the change; each wait also waits for that poll (the event carries the alarm's own time).
     await waitFor((e) => e.event === `controller set ${regions[0]} dial 100 -> 0`);
+    await waitFor((e) => e.event === `alarm ${regions[0]} ALARM`);
     if (settings.recover) {
       down = false;
       events.push({ event: 'target up', atMs: now() });
       await waitFor((e) => e.event === `controller set ${regions[0]} dial 0 -> 100`);
+      await waitFor((e) => e.event === `alarm ${regions[0]} OK`);
     }
   } finally {
     stop = true;

@@ -254,7 +254,9 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     await expect(attempt).rejects.toThrow(`us-east-2: ${f.alarms['us-east-2']} in ALARM`);
     expect(await inverted(f.checks['us-east-1'])).toBe(false);
     expect(f.dials[GROUP('us-east-1')]).toBe(100);
-    // The data-path check after a take-out reports the same.
+    // The data-path check after a take-out reports the same. SetAlarmState lasts only until the
+    // alarm's next evaluation (in AWS as in LocalStack), so the state is set again right before.
+    await cw('us-east-2').send(new SetAlarmStateCommand({ AlarmName: f.alarms['us-east-2'], StateValue: 'ALARM', StateReason: 'test: us-east-2 down' }));
     expect((await checkDataPath(f.config, f.clients, { region: 'us-east-1' })).ok).toBe(false);
   });
 
