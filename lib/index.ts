@@ -28,7 +28,6 @@ export * from './probes/lag-probe-database';
 export * from './probes/replication-lag-probe';
 export * from './probes/dsql-probe';
 export * from './probes/route53-health-check-reference';
-export * from './probes/probe-alarm-topic';
 export * from './probes/probes-dashboard';
 export * from './probes/multi-region-probes';
 export * from './gameday/region-evacuation-drill';

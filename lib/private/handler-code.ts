@@ -16,10 +16,15 @@ const ASSET_ROOT = [path.join(__dirname, '..', '..'), path.join(__dirname, '..',
  * `index.js`, so a function's handler is `index.<exported function>`.
  */
 export function handlerCode(name: string): lambda.Code {
-  const dir = path.join(ASSET_ROOT, name);
-  if (!fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new Error(`the Lambda bundle ${dir}/index.js is missing; in a checkout of multi-region-cdk run 'npm run build:handlers' `
+  return lambda.Code.fromAsset(path.dirname(handlerBundle(name)));
+}
+
+/** The path of the prebuilt bundle `index.js` of the handler `lambda/<name>/`. */
+export function handlerBundle(name: string): string {
+  const bundle = path.join(ASSET_ROOT, name, 'index.js');
+  if (!fs.existsSync(bundle)) {
+    throw new Error(`the Lambda bundle ${bundle} is missing; in a checkout of multi-region-cdk run 'npm run build:handlers' `
       + '(npm ci runs it); an installed package ships it.');
   }
-  return lambda.Code.fromAsset(dir);
+  return bundle;
 }

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  HealthProbe, HealthProbeProps, LagProbeDatabase, MultiRegionApp, PostgresLagProbeDatabaseOptions, MultiRegionProbes, ProbeAlarmTopic,
+  HealthProbe, HealthProbeProps, LagProbeDatabase, MultiRegionApp, PostgresLagProbeDatabaseOptions, MultiRegionProbes, AlarmTopic,
   ReplicationLagProbe, ReplicationLagProbeProps, RegionalKey,
 } from '../../lib';
 import { alarmsOf } from '../../lib/private/alarm-registry';
@@ -209,11 +209,11 @@ describe('ReplicationLagProbe', () => {
   });
 });
 
-describe('ProbeAlarmTopic', () => {
+describe('AlarmTopic (the probes\' alarms notify it)', () => {
   test('encrypted with the Regional key, TLS only, and CloudWatch alarms of this Region may use the key', () => {
     const stack = stackOf();
     const key = new RegionalKey(stack, 'Key');
-    new ProbeAlarmTopic(stack, 'Alarms', { key });
+    new AlarmTopic(stack, 'Alarms', { key });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
@@ -222,12 +222,6 @@ describe('ProbeAlarmTopic', () => {
       Match.objectLike({ Sid: 'CloudWatchAlarmsOfThisRegion', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*` } } }),
     ]) } });
-  });
-
-  test("rejects another Region's key", () => {
-    const app = newTestApp();
-    const key = new RegionalKey(stackOf('us-east-2', app), 'Key');
-    expect(() => new ProbeAlarmTopic(stackOf('us-east-1', app), 'Alarms', { key })).toThrow(/use the key of the topic's own Region/);
   });
 });
 

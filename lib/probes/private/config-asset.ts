@@ -2,9 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { handlerBundle } from '../../private/handler-code';
 
-/** Folder of the prebuilt handler bundles (as `lib/private/handler-code.ts` reads them). */
-const ASSET_ROOT = path.join(__dirname, '..', '..', '..', 'assets', 'lambda');
 
 /**
  * Lambda allows 4 KB for all of a function's environment variables together ("Lambda quotas",
@@ -18,10 +17,7 @@ export const MAX_CONFIG_IN_ENVIRONMENT = 3500;
  * folder's content is deterministic, so its asset hash changes only with the bundle or the JSON.
  */
 export function bundleWithConfig(handlerDir: string, fileName: string, json: string): lambda.Code {
-  const bundle = path.join(ASSET_ROOT, handlerDir, 'index.js');
-  if (!fs.existsSync(bundle)) {
-    throw new Error(`the Lambda bundle ${bundle} is missing; in a checkout of multi-region-cdk run 'npm run build:handlers' (npm ci runs it); an installed package ships it.`);
-  }
+  const bundle = handlerBundle(handlerDir);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mrcdk-${handlerDir}-`));
   fs.copyFileSync(bundle, path.join(dir, 'index.js'));
   fs.writeFileSync(path.join(dir, fileName), json);

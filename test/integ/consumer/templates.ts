@@ -72,6 +72,11 @@ export function expectConsumerApp(cdkOut: string): void {
       if (fs.existsSync(index) && shipped.has(sha256(index))) used.add(shipped.get(sha256(index))!);
     }
   }
+  // us-east-1's long target list ships as a file beside the packaged health-probe bundle.
+  const targetFiles = fs.readdirSync(cdkOut).filter((d) => fs.existsSync(path.join(cdkOut, d, 'health-probe-targets.json')));
+  expect(targetFiles).toHaveLength(1);
+  expect(JSON.parse(fs.readFileSync(path.join(cdkOut, targetFiles[0], 'health-probe-targets.json'), 'utf8'))).toHaveLength(61);
+
   // Every handler this app's constructs need (the others ship for constructs it does not use).
   expect([...used].sort()).toEqual(['accelerator-controller', 'dsql-peering', 'dsql-probe', 'endpoint-health', 'health-probe']);
 }

@@ -53,7 +53,10 @@ const probes = new MultiRegionProbes(topology, 'Probes', {
   topology,
   healthTargets: topology.activeRegions.map((region, i) => ({
     region,
-    targets: [{ name: 'api', url: endpoints[i].regionalHealthUrl }],
+    // us-east-1 also watches 60 dependencies: more than Lambda's 4 KB of environment holds, so the
+    // target list ships as a file beside the packaged handler bundle.
+    targets: [{ name: 'api', url: endpoints[i].regionalHealthUrl },
+      ...(region === 'us-east-1' ? Array.from({ length: 60 }, (_, n) => ({ name: `dependency-${n}`, url: `https://dependency-${n}.example.com/health` })) : [])],
     dsqlClusterArn: dsql.clusterArn(region),
   })),
   dsqlPairs: [dsql],

@@ -56,7 +56,9 @@ probes = MultiRegionProbes(
     health_targets=[
         RegionHealthTargets(
             region=region,
-            targets=[HealthTarget(name="api", url=endpoints[i].regional_health_url)],
+            targets=[HealthTarget(name="api", url=endpoints[i].regional_health_url)] + (
+                [HealthTarget(name=f"dependency-{n}", url=f"https://dependency-{n}.example.com/health") for n in range(60)]
+                if region == "us-east-1" else []),
             dsql_cluster_arn=dsql.cluster_arn(region),
         )
         for i, region in enumerate(topology.active_regions)
