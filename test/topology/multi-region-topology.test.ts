@@ -33,12 +33,19 @@ describe('MultiRegionTopology (stacks a team already has)', () => {
     Template.fromStack(east1).resourceCountIs('AWS::KMS::Key', 1);
   });
 
-  test('a key in another Region\'s stack fails, naming the key', () => {
+  test('a key outside its Region\'s regional stack fails, naming the key', () => {
+    const app = newTestApp();
+    const { east1, east2, dns } = ownStacks(app);
+    const key = new RegionalKey(dns, 'MyKey');   // us-east-1, but not the regional stack of us-east-1
+    expect(() => new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, east2], regionalKeys: [key] }))
+      .toThrow(/a key in us-east-1 \(TeamDns\/MyKey\) that is not in the regional stack/);
+  });
+
+  test('two keys for one Region fail', () => {
     const app = newTestApp();
     const { east1, east2 } = ownStacks(app);
-    const key = new RegionalKey(east2, 'MyKey');
-    expect(() => new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, east2], regionalKeys: [key, new RegionalKey(east2, 'Other', { alias: 'alias/other/us-east-2' })] }))
-      .toThrow(/two keys for us-east-2/);
+    const keys = [new RegionalKey(east2, 'MyKey'), new RegionalKey(east2, 'Other', { alias: 'alias/other/us-east-2' })];
+    expect(() => new MultiRegionTopology(app, 'Topology', { regionalStacks: [east1, east2], regionalKeys: keys })).toThrow(/two keys for us-east-2/);
   });
 
   test('a stack without a concrete Region fails with the fix', () => {
