@@ -18,16 +18,16 @@ function listFiles(dir: string, prefix = ''): string[] {
 }
 
 describe('the npm package in a fresh TypeScript app', () => {
-  test('ships compiled JS, declarations, the handler bundles, .jsii (compressed), README, LICENSE and API.md, and nothing else', () => {
+  test('ships compiled JS, declarations, the handler bundles, the report schema, .jsii (compressed), README, LICENSE and API.md, and nothing else', () => {
     const files = listFiles(installed);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz', 'build/lib/index.js', 'build/lib/index.d.ts',
       'assets/lambda/dsql-peering/index.js', 'assets/lambda/health-probe/index.js', 'assets/lambda/lag-probe/index.js',
-      'assets/cli/multi-region-cdk.js',
+      'assets/cli/multi-region-cdk.js', 'schema/resilience-report.schema.json',
     ]));
     const unexpected = files.filter((f) =>
       !/^build\/.*\.(js|d\.ts)$/.test(f) && !/^assets\/lambda\/[\w-]+\/index\.js$/.test(f)
-      && f !== 'assets/cli/multi-region-cdk.js' && !['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz'].includes(f));
+      && f !== 'assets/cli/multi-region-cdk.js' && f !== 'schema/resilience-report.schema.json' && !['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz'].includes(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
