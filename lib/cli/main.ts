@@ -1,9 +1,11 @@
 import * as readline from 'node:readline/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import * as fs from 'node:fs';
 import { EXIT_REFUSED, runDrillCommand, stateMachineArnFromOutputs } from './drill-command';
+import { REPORT_USAGE, runReportCommand } from './report-command';
 
-const USAGE = `Usage: multi-region-cdk drill --region <region> (--state-machine-arn <arn> | --stack <name> --stack-region <r>) [--yes] [--dry-run]
+const DRILL_USAGE = `Usage: multi-region-cdk drill --region <region> (--state-machine-arn <arn> | --stack <name> --stack-region <r>) [--yes] [--dry-run]
 
 Runs the app's Region evacuation drill (RegionEvacuationDrill): takes <region> out of DNS and the
 accelerator, measures how long traffic takes to move, checks the survivors' data path, restores
@@ -18,6 +20,8 @@ everything and prints the measured times beside the failover budget.
   --dry-run                 check and print the plan of changes; change nothing
 
 Exit status: 0 within budget, 1 drill failed or a path over budget, 2 refused or not confirmed.`;
+
+const USAGE = `${DRILL_USAGE}\n\n${REPORT_USAGE}`;
 
 /** Parses `drill` arguments; returns an error message or the options. */
 export function parseDrillArgs(argv: string[], env: Record<string, string | undefined> = process.env):
@@ -57,8 +61,15 @@ export function parseDrillArgs(argv: string[], env: Record<string, string | unde
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-    console.log(USAGE);
+    console.log(argv[0] === 'report' ? REPORT_USAGE : argv[0] === 'drill' ? DRILL_USAGE : USAGE);
     return argv.length === 0 ? EXIT_REFUSED : 0;
+  }
+  if (argv[0] === 'report') {
+    return runReportCommand(argv.slice(1), {
+      readFile: (file) => fs.readFileSync(file, 'utf8'),
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+    });
   }
   const parsed = parseDrillArgs(argv);
   if ('error' in parsed) {
