@@ -100,9 +100,16 @@ class Collector {
     });
   }
 
-  /** A figure that is worse when it grows. */
-  grew(area: DiffArea, key: string, what: string, before: number, after: number) {
+  /**
+   * A figure that is worse when it grows. When the new figure is only a lower bound (`complete` false), a
+   * smaller figure is no improvement: it is listed as a change and says so.
+   */
+  grew(area: DiffArea, key: string, what: string, before: number, after: number, complete = true) {
     if (before === after) return;
+    if (!complete && after < before) {
+      this.add('change', area, key, `${what} changed from ${fmtSeconds(before)} to at least ${fmtSeconds(after)} (a lower bound: some term is UNKNOWN)`, { before, after });
+      return;
+    }
     this.add(after > before ? 'regression' : 'improvement', area, key,
       `${what} ${after > before ? 'grew' : 'shrank'} from ${fmtSeconds(before)} to ${fmtSeconds(after)}`, { before, after });
   }
@@ -208,7 +215,7 @@ function diffRouting(c: Collector, before: readonly RoutingPathEntry[], after: r
     if (pb.constructPath !== pa.constructPath) {
       c.add('change', 'routing', `${p}/constructPath`, `${p} path construct moved from ${pb.constructPath} to ${pa.constructPath}`);
     }
-    c.grew('routing', `${p}/worstCase`, `${p} path worst case`, pb.worstCaseSeconds, pa.worstCaseSeconds);
+    c.grew('routing', `${p}/worstCase`, `${p} path worst case`, pb.worstCaseSeconds, pa.worstCaseSeconds, pa.complete);
     let unknownChanged = false;
     for (const [region, rb, ra] of pair(pb.regions, pa.regions, (r) => r.region)) {
       if (!rb) { c.add('change', 'routing', `${p}/${region}`, `${p} path now covers ${region} (failover budget ${fmtSeconds(ra!.totalSeconds)})`, { after: ra!.totalSeconds }); continue; }
@@ -227,7 +234,7 @@ function diffRouting(c: Collector, before: readonly RoutingPathEntry[], after: r
 function diffRoutingRegion(c: Collector, p: string, rb: RoutingRegionEntry, ra: RoutingRegionEntry): boolean {
   const r = rb.region;
   const what = `${p} failover budget for ${r}`;
-  c.grew('routing', `${p}/${r}/total`, what, rb.totalSeconds, ra.totalSeconds);
+  c.grew('routing', `${p}/${r}/total`, what, rb.totalSeconds, ra.totalSeconds, ra.unknownTerms.length === 0);
   const newUnknown = ra.unknownTerms.filter((t) => !rb.unknownTerms.includes(t));
   const goneUnknown = rb.unknownTerms.filter((t) => !ra.unknownTerms.includes(t));
   if (newUnknown.length) {
