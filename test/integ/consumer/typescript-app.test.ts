@@ -41,6 +41,25 @@ describe('the npm package in a fresh TypeScript app', () => {
     expect(ls.stdout.trim()).toBe('');
   });
 
+  test('`npx multi-region-cdk report --diff` runs from the installed package, and the schema resolves from it', () => {
+    const fixtures = path.join(__dirname, '..', '..', 'report', 'fixtures');
+    const before = JSON.parse(fs.readFileSync(path.join(fixtures, 'default-app.report.json'), 'utf8'));
+    const after = JSON.parse(JSON.stringify(before));
+    const check = after.objectives[0].checks.find((k: { path?: string; region?: string }) => k.path === 'dns' && k.region === 'us-east-1');
+    Object.assign(check, { seconds: 400, met: false });
+    after.objectives[0].met = false;
+    after.summary.objectivesMet = false;
+    fs.writeFileSync(path.join(state.appDir, 'base-report.json'), JSON.stringify(before));
+    fs.writeFileSync(path.join(state.appDir, 'head-report.json'), JSON.stringify(after));
+    const r = spawnSync('npx', ['--no-install', 'multi-region-cdk', 'report', '--diff', 'base-report.json', 'head-report.json'],
+      { cwd: state.appDir, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toContain('RTO no longer met: dns path, us-east-1 worst case 400 s > RTO 360 s');
+    expect(r.status).toBe(1);
+    const schemaFile = require.resolve('multi-region-cdk/schema/resilience-report.schema.json', { paths: [state.appDir] });
+    expect(JSON.parse(fs.readFileSync(schemaFile, 'utf8')).$defs.ResilienceReportDocument.properties.schemaVersion.const).toBe(1);
+  });
+
   test('compiles with tsc and synthesizes with `node app.js`: DSQL pair, routing, probes on the team\'s own stacks', async () => {
     const { appDir } = state;
     fs.copyFileSync(path.join(FIXTURE_DIR, 'app.ts'), path.join(appDir, 'app.ts'));
