@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT_NO_OBJECTIVE_LOST, EXIT_OBJECTIVE_NO_LONGER_MET, EXIT_USAGE, parseReportArgs, runReportCommand } from '../../lib/cli/report-command';
-import { diffReports, renderDiffMarkdown, renderDiffText } from '../../lib/report/private/diff';
+import { diffReports, MARKDOWN_MAX_ROWS, renderDiffMarkdown, renderDiffText } from '../../lib/report/private/diff';
 import { ResilienceReportDocument } from '../../lib/report/private/schema';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -259,6 +259,18 @@ describe('diffReports', () => {
     expect(md).toContain('| **regression** | RTO no longer met: dns path, us-east-1 worst case 400 s > RTO 360 s |');
     expect(md).toContain('| change | MultiRegion-CW4 newly acknowledged at 1 place: "a \\| b" (X) |');
     expect(md).toContain('before: base.json, multi-region, multi-region-cdk 0.1.0');
+  });
+
+  test('markdown lists at most MARKDOWN_MAX_ROWS rows and counts the rest; a message is always one line', () => {
+    const after = fixture();
+    for (let i = 0; i < MARKDOWN_MAX_ROWS + 10; i++) after.acknowledgements.push({ id: `Rule-${String(i).padStart(3, '0')}`, reason: 'r', constructPath: `X${i}` });
+    after.dataResidency.violations.push({ guard: 'G', message: 'two\nlines' });
+    const diff = diffReports(fixture(), after);
+    expect(diff.changes[0].message).toBe('new residency violation (G): two lines');
+    const rows = renderDiffMarkdown(diff).split('\n').filter((l) => l.startsWith('| '));
+    expect(rows).toHaveLength(2 + MARKDOWN_MAX_ROWS + 1); // heading, separator, rows, the count of the rest
+    expect(rows[rows.length - 1]).toBe('| | ... and 11 more (0 regressions): `multi-region-cdk report --diff` lists them all |');
+    expect(renderDiffText(diff).split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(MARKDOWN_MAX_ROWS + 11);
   });
 });
 

@@ -93,7 +93,9 @@ class Collector {
 
   add(severity: DiffSeverity, area: DiffArea, key: string, message: string, extra: { before?: unknown; after?: unknown; breach?: boolean } = {}) {
     this.changes.push({
-      severity, area, key, message,
+      severity, area, key,
+      // One line, whatever a construct path or a residency message holds.
+      message: message.replace(/\s*[\r\n]+\s*/g, ' '),
       objectiveStopsBeingMet: extra.breach === true,
       ...(extra.before !== undefined ? { before: extra.before } : {}),
       ...(extra.after !== undefined ? { after: extra.after } : {}),
@@ -526,13 +528,23 @@ function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 }
 
-/** Markdown for a pull-request comment: a short heading, the verdict, then a table, regressions first. */
+/** Rows of the markdown table at most: a pull-request comment has a size limit (65,536 characters on GitHub). */
+export const MARKDOWN_MAX_ROWS = 150;
+
+/**
+ * Markdown for a pull-request comment: a short heading, the verdict, then a table, regressions first.
+ * Past `MARKDOWN_MAX_ROWS` rows the rest is counted, not listed (the text and JSON formats list all).
+ */
 export function renderDiffMarkdown(d: ReportDiff): string {
   const lines = [`### Resilience report: ${d.changes.length === 0 ? 'no changes' : countsLine(d)}`, ''];
   if (d.changes.length) {
     lines.push(d.objectivesStopBeingMet ? `**${verdict(d)}**` : verdict(d), '');
     lines.push('| Severity | Change |', '| --- | --- |');
-    for (const x of d.changes) lines.push(`| ${x.severity === 'regression' ? '**regression**' : x.severity} | ${mdCell(x.message)} |`);
+    for (const x of d.changes.slice(0, MARKDOWN_MAX_ROWS)) lines.push(`| ${x.severity === 'regression' ? '**regression**' : x.severity} | ${mdCell(x.message)} |`);
+    if (d.changes.length > MARKDOWN_MAX_ROWS) {
+      const rest = d.changes.slice(MARKDOWN_MAX_ROWS);
+      lines.push(`| | ... and ${rest.length} more (${rest.filter((x) => x.severity === 'regression').length} regressions): \`multi-region-cdk report --diff\` lists them all |`);
+    }
     lines.push('');
   } else {
     lines.push('No changes between the two reports.', '');
