@@ -235,6 +235,18 @@ describe('diffReports', () => {
     expect(messages(fixture(), tighter)).toEqual(['change: objectives MultiRegion/Objectives (custom): RTO changed from 360 s to 330 s']);
   });
 
+  test('a met check that is gone (its Region left the path) stops an objective being met, even when the entry is still met', () => {
+    const after = fixture();
+    after.routing[0].regions = after.routing[0].regions.filter((r) => r.region !== 'us-east-2');
+    after.objectives[0].checks = after.objectives[0].checks.filter((k) => !(k.path === 'dns' && k.region === 'us-east-2'));
+    const diff = diffReports(fixture(), after);
+    expect(diff.objectivesStopBeingMet).toBe(true);
+    expect(diff.changes.map((c) => `${c.severity}: ${c.message}`)).toEqual([
+      'regression: RTO check gone: dns path, us-east-2 (was met: worst case 325 s <= RTO 360 s)',
+      'change: dns path no longer covers us-east-2 (failover budget was 325 s)',
+    ]);
+  });
+
   test('the same reports give the same lines in the same order, both ways round', () => {
     const a = withDnsBudget(fixture('violation.report.json'), 'us-east-2', 420);
     const b = fixture();

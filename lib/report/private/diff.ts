@@ -274,9 +274,10 @@ function checkKey(k: ObjectiveCheck): string {
 }
 
 /** `dns path, us-east-1 worst case 330 s > RTO 300 s`, saying so when the figure is only a lower bound. */
-function checkFigure(k: ObjectiveCheck): string {
-  if (!k.complete) return `${k.subject} worst case at least ${fmtSeconds(k.seconds)} (UNKNOWN terms), ${k.objective} ${fmtSeconds(k.limitSeconds)}`;
-  return `${k.subject} worst case ${fmtSeconds(k.seconds)} ${k.seconds <= k.limitSeconds ? '<=' : '>'} ${k.objective} ${fmtSeconds(k.limitSeconds)}`;
+function checkFigure(k: ObjectiveCheck, withSubject = true): string {
+  const subject = withSubject ? `${k.subject} ` : '';
+  if (!k.complete) return `${subject}worst case at least ${fmtSeconds(k.seconds)} (UNKNOWN terms), ${k.objective} ${fmtSeconds(k.limitSeconds)}`;
+  return `${subject}worst case ${fmtSeconds(k.seconds)} ${k.seconds <= k.limitSeconds ? '<=' : '>'} ${k.objective} ${fmtSeconds(k.limitSeconds)}`;
 }
 
 function objectivesName(o: ObjectivesEntry): string {
@@ -319,7 +320,7 @@ function diffObjectives(c: Collector, before: readonly ObjectivesEntry[], after:
         continue;
       }
       if (!ka) {
-        c.add(kb.met ? 'regression' : 'change', 'objectives', key, `${kb.objective} check gone: ${kb.subject} (was ${kb.met ? 'met' : 'not met'}: ${checkFigure(kb)})`, { breach: kb.met });
+        c.add(kb.met ? 'regression' : 'change', 'objectives', key, `${kb.objective} check gone: ${kb.subject} (was ${kb.met ? 'met' : 'not met'}: ${checkFigure(kb, false)})`, { breach: kb.met });
         continue;
       }
       if (kb.met && !ka.met) {
