@@ -137,7 +137,14 @@ function dataStoreOf(store: IReplicatedDataStore, residency: DataResidencyEntry)
     worstCaseRpoSeconds: store.worstCaseRpoSeconds,
     rpoBasis: store.rpoBasis,
   };
-  const dataClass = residency.resources.find((r) => r.path === id || r.path.startsWith(`${id}/`))?.dataClass;
+  // The store's resources may live in the regional stacks, outside its own construct path.
+  const roots = [
+    store,
+    ...(store instanceof DsqlPeeredClusters ? store.peerRegions.map((r) => store.cluster(r)) : []),
+    ...(store instanceof DynamoDbGlobalTable ? [store.table] : []),
+    ...(store instanceof AuroraGlobalDatabase ? [store.primaryRegion, ...store.secondaryRegions].map((r) => store.regionScope(r)) : []),
+  ].map((c) => c.node.path);
+  const dataClass = residency.resources.find((r) => roots.some((root) => r.path === root || r.path.startsWith(`${root}/`)))?.dataClass;
   const withClass = dataClass !== undefined ? { dataClass } : {};
   const peers = (regions: string[]) => regions.map((region) => ({ region, role: 'peer' as DataStoreMemberRole }));
 
