@@ -107,10 +107,10 @@ function isReplicatedDataStore(c: IConstruct): c is IReplicatedDataStore {
   return typeof s.replicationMode === 'string' && typeof s.worstCaseRpoSeconds === 'number' && typeof s.rpoBasis === 'string';
 }
 
-/** The concrete Region of a construct's stack, or undefined for an environment-agnostic stack. */
+/** The concrete Region of a construct's stack; undefined outside any stack or in an environment-agnostic one. */
 function regionOf(c: IConstruct): string | undefined {
-  const region = Stack.of(c).region;
-  return Token.isUnresolved(region) ? undefined : region;
+  const stack = [...c.node.scopes].reverse().find((s): s is Stack => Stack.isStack(s));
+  return stack === undefined || Token.isUnresolved(stack.region) ? undefined : stack.region;
 }
 
 /** The Regions a construct puts resources in (it may span stacks, like AlarmTopics or RegionalAuditTrail). */
