@@ -38,3 +38,4 @@ export * from './data/dynamodb-replication-probe';
 export * from './alarms/alarm-topic';
 export * from './alarms/alarm-topics';
 export * from './audit/regional-audit-trail';
+export * from './report/resilience-report';

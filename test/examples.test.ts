@@ -20,8 +20,41 @@ test('examples/ holds the DynamoDB global table and Aurora global database examp
   expect(examples).toEqual(expect.arrayContaining(['dynamodb-global-table', 'aurora-global-database']));
 });
 
+/** What each example's resilience report must show (cdk.out/resilience/report.json). */
+const REPORTS: Record<string, { regions: string[]; replication: string[]; dataStores: string[]; routing: string[]; residencyRules: string[]; probes: string[] }> = {
+  'active-active-dsql': {
+    regions: ['eu-west-1:active', 'eu-west-2:active', 'eu-west-3:witness'],
+    replication: ['eu-west-1>eu-west-2 SYNCHRONOUS', 'eu-west-2>eu-west-1 SYNCHRONOUS', 'eu-west-1>eu-west-3 QUORUM', 'eu-west-2>eu-west-3 QUORUM'],
+    dataStores: ['Aurora DSQL peered clusters SYNCHRONOUS RPO 0 s'],
+    routing: [], residencyRules: [], probes: [],
+  },
+  'active-passive-failover': {
+    regions: ['eu-west-1:active*', 'eu-central-1:standby', 'us-east-1:support', 'us-west-2:support'],
+    replication: [], dataStores: [],
+    routing: ['dns 90 s', 'accelerator 20 s'], residencyRules: [], probes: [],
+  },
+  'aurora-global-database': {
+    regions: ['eu-west-1:active*', 'eu-central-1:standby', 'us-east-1:support'],
+    replication: ['eu-west-1>eu-central-1 ASYNCHRONOUS warn 1 s crit 5 s'],
+    dataStores: ['Aurora Global Database ASYNCHRONOUS RPO 5 s'],
+    routing: [], residencyRules: [], probes: [],
+  },
+  'dynamodb-global-table': {
+    regions: ['us-east-1:active', 'us-west-2:active'],
+    replication: ['us-east-1>us-west-2 ASYNCHRONOUS warn 1 s crit 5 s', 'us-west-2>us-east-1 ASYNCHRONOUS warn 1 s crit 5 s'],
+    dataStores: ['DynamoDB global table ASYNCHRONOUS RPO 5 s PII'],
+    routing: [], residencyRules: ['PII: us-east-1 us-west-2'], probes: ['us-east-1 dynamodb-replication', 'us-west-2 dynamodb-replication'],
+  },
+  'eu-resident': {
+    regions: ['eu-west-1:active', 'eu-west-3:active', 'eu-west-2:witness'],
+    replication: ['eu-west-1>eu-west-3 SYNCHRONOUS', 'eu-west-3>eu-west-1 SYNCHRONOUS', 'eu-west-1>eu-west-2 QUORUM', 'eu-west-3>eu-west-2 QUORUM'],
+    dataStores: ['Aurora DSQL peered clusters SYNCHRONOUS RPO 0 s PII'],
+    routing: [], residencyRules: ['PII: eu-west-1 eu-west-3 eu-west-2'], probes: [],
+  },
+};
+
 describe.each(examples)('examples/%s', (name) => {
-  test('synthesizes with no open validation finding and has a README', () => {
+  test('synthesizes with no open validation finding, has a README, and its resilience report shows its Regions, replication and routing', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--app', `npx tsx examples/${name}/app.ts`, '--output', out], {
       cwd: root, encoding: 'utf8',
@@ -31,5 +64,16 @@ describe.each(examples)('examples/%s', (name) => {
     const stacks = Object.values<any>(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack');
     expect(stacks.length).toBeGreaterThanOrEqual(2);
     expect(fs.existsSync(path.join(root, 'examples', name, 'README.md'))).toBe(true);
+    // The resilience report of the example: the same synth writes it.
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'resilience', 'report.json'), 'utf8'));
+    const expected = REPORTS[name];
+    expect(expected).toBeDefined();
+    expect(report.regions.map((r: any) => `${r.region}:${r.role}${r.primary ? '*' : ''}`)).toEqual(expected.regions);
+    expect(report.replication.map((e: any) => `${e.from}>${e.to} ${e.mode}${e.lagAlarms ? ` warn ${e.lagAlarms.warningSeconds} s crit ${e.lagAlarms.criticalSeconds} s` : ''}`)).toEqual(expected.replication);
+    expect(report.dataStores.map((d: any) => `${d.kind} ${d.replicationMode} RPO ${d.worstCaseRpoSeconds} s${d.dataClass ? ` ${d.dataClass}` : ''}`)).toEqual(expected.dataStores);
+    expect(report.routing.map((p: any) => `${p.path} ${p.worstCaseSeconds} s`)).toEqual(expected.routing);
+    expect(report.dataResidency.rules.map((r: any) => `${r.dataClass}: ${r.allowedRegions.join(' ')}`)).toEqual(expected.residencyRules);
+    expect(report.dataResidency.violations).toEqual([]);
+    expect(report.regions.flatMap((r: any) => r.probes.map((p: any) => `${r.region} ${p.kind}`))).toEqual(expected.probes);
   }, 180_000);
 });

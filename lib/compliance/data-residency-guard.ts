@@ -4,6 +4,7 @@ import { assertKnownRegion, assertNoDuplicateRegions, isKnownRegion } from '../t
 import { validationError } from '../private/errors';
 import { DataClass } from './data-class';
 import { DataResidency } from './data-residency';
+import { resourceDataClass } from './private/resource-data-class';
 import { referencedLogicalIds, regionOf, synthesized, walk } from './rules/template';
 
 /** The Regions one class of data may live in. */
@@ -42,10 +43,15 @@ const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
  * ```
  */
 export class DataResidencyGuard extends Construct {
+  /** The rules, as given. */
+  public readonly rules: DataResidencyRule[];
   private readonly allowed = new Map<string, string[]>();
+  private readonly guarded: IConstruct;
 
   constructor(scope: Construct, id: string, props: DataResidencyGuardProps) {
     super(scope, id);
+    this.guarded = scope;
+    this.rules = [...props.rules];
     if (props.rules.length === 0) {
       throw validationError('NoResidencyRules', `DataResidencyGuard '${id}' has no rules; give at least one, for example { dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }.`, this);
     }
@@ -62,7 +68,15 @@ export class DataResidencyGuard extends Construct {
       this.allowed.set(rule.dataClass.name, [...rule.allowedRegions]);
     }
     // Runs at synth, after tags are applied and cross-Region references are rendered.
-    this.node.addValidation({ validate: () => this.check(scope) });
+    this.node.addValidation({ validate: () => this.violations() });
+  }
+
+  /**
+   * What this guard rejects, one line each (empty when the app keeps every class in its Regions).
+   * Reads the rendered templates, so call it at synth (validation) time, once the app is built.
+   */
+  public violations(): string[] {
+    return this.check(this.guarded);
   }
 
   /** The regions a class may live in, or undefined if the guard has no rule for it. */
@@ -88,7 +102,7 @@ export class DataResidencyGuard extends Construct {
     // Tagged resources by stack and logical id, to follow references to them.
     const tagged = new Map<Stack, Map<string, { node: CfnResource; dataClass: string }>>();
     for (const node of resources) {
-      const dataClass = DataResidency.dataClassOf(node) ?? globalTableDataClass(node);
+      const dataClass = resourceDataClass(node);
       if (dataClass === undefined) continue;
       const byId = tagged.get(Stack.of(node)) ?? new Map();
       byId.set(synthesized(node).logicalId, { node, dataClass });
@@ -208,19 +222,4 @@ function outsideRegions(value: unknown, allowed: string[]): string[] {
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-/**
- * The data class of a DynamoDB global table, whose tags live on its replicas (TableV2 renders
- * `Tags.of()` there), so `DataResidency.tag()` on the table is found through them.
- */
-function globalTableDataClass(node: CfnResource): string | undefined {
-  if (node.cfnResourceType !== 'AWS::DynamoDB::GlobalTable') return undefined;
-  for (const replica of asArray(synthesized(node).properties.Replicas)) {
-    for (const tag of asArray((replica as { Tags?: unknown })?.Tags)) {
-      const { Key, Value } = tag as { Key?: unknown; Value?: unknown };
-      if (Key === DataResidency.TAG_KEY && typeof Value === 'string') return Value;
-    }
-  }
-  return undefined;
 }

@@ -103,6 +103,8 @@ export class AcceleratorRouting extends Construct {
   public readonly listener: ga.Listener;
   /** Worst-case time to move accelerator traffic off a failed Region. */
   public readonly failoverBudget: FailoverPathBudget;
+  /** The Regions this accelerator sends traffic to, with their endpoints, in the order of the topology's active Regions. */
+  public readonly routedRegions: RoutedRegion[];
   /** The controller that makes the accelerator follow the Regions' health alarms, when there is one. */
   public readonly controllerFunction?: lambda.IFunction;
   private readonly groups = new Map<string, ga.EndpointGroup>();
@@ -118,6 +120,7 @@ export class AcceleratorRouting extends Construct {
         + `CloudFormation resources exist only in ${GLOBAL_ACCELERATOR_REGION}; create it in topology.acceleratorStack.`);
     }
     const regions = resolveRoutedRegions(props.topology, props.regions, 'AcceleratorRouting');
+    this.routedRegions = regions;
     for (const r of regions) {
       if (r.endpoint.kind !== RegionalEndpointKind.LOAD_BALANCER) {
         throw new Error(`AcceleratorRouting cannot route to ${r.endpoint.description} in '${r.region}': Global Accelerator endpoints are load balancers, `

@@ -124,6 +124,8 @@ export class DnsRouting extends Construct {
   public readonly recordName: string;
   /** Worst-case time to move DNS traffic off a failed Region. */
   public readonly failoverBudget: FailoverPathBudget;
+  /** The Regions this routing sends traffic to, with their endpoints, in the order of the topology's active Regions. */
+  public readonly routedRegions: RoutedRegion[];
   private readonly recordHealthChecks = new Map<string, route53.IHealthCheck>();
   private readonly endpointHealthChecks = new Map<string, route53.IHealthCheck>();
   private readonly recordsByRegion = new Map<string, route53.RecordSet>();
@@ -135,6 +137,7 @@ export class DnsRouting extends Construct {
     // or replace a load balancer this routing still points at, so routing never goes stale.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const regions = resolveRoutedRegions(props.topology, props.regions, 'DnsRouting');
+    this.routedRegions = regions;
     const stackRegion = Stack.of(this).region;
     if ((props.endpointAlarms ?? true) && !Token.isUnresolved(stackRegion) && stackRegion !== ROUTE53_METRICS_REGION) {
       throw new Error(`DnsRouting '${id}' is in a stack of ${stackRegion}, but Route 53 health-check metrics, and so the endpoint alarms, exist only in ${ROUTE53_METRICS_REGION}; `

@@ -83,7 +83,8 @@ export class RecoveryObjectives extends Construct {
   public readonly rpoSeconds: number;
   /** The tier's name, or `custom`. */
   public readonly tierName: string;
-  private readonly dataStores: IReplicatedDataStore[];
+  /** The data stores that must meet the RPO. */
+  public readonly dataStores: IReplicatedDataStore[];
 
   constructor(scope: Construct, id: string, props: RecoveryObjectivesProps) {
     super(scope, id);
@@ -104,8 +105,8 @@ export class RecoveryObjectives extends Construct {
       validate: () => {
         const broken = this.brokenObjectives();
         if (broken.length > 0) {
-          throw validationError('RecoveryObjectivesNotMet',
-            `Recovery objectives (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s) are not met:\n- ${broken.join('\n- ')}`, this);
+          // Returned, not thrown: the other validations (the resilience report among them) still run.
+          return [`Recovery objectives (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s) are not met:\n- ${broken.join('\n- ')}`];
         }
         const owner = this.infoOwner();
         Annotations.of(owner).addInfo(`Recovery objectives met (${this.tierName}: RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s): `

@@ -1,6 +1,7 @@
 import { Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RegionalKey } from '../keys/regional-key';
+import { ResilienceReport } from '../report/resilience-report';
 import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION, validateTopology } from './multi-region-topology';
 import { validationError } from '../private/errors';
 import { Posture } from './posture';
@@ -151,6 +152,7 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
       }));
     }
     Tags.of(this).add('multi-region:app', this.stackNamePrefix);
+    ResilienceReport.of(this);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../private/errors';
 import { RegionalKey } from '../keys/regional-key';
+import { ResilienceReport } from '../report/resilience-report';
 import { Posture } from './posture';
 import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
@@ -218,6 +219,7 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
         this.keysByRegion.set(region, new RegionalKey(stack, 'RegionalKey', { alias: `alias/${this.stackNamePrefix}/${region}` }));
       }
     }
+    ResilienceReport.of(this);
   }
 
   public get globalStack(): Stack {

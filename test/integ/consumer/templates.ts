@@ -79,4 +79,21 @@ export function expectConsumerApp(cdkOut: string): void {
 
   // Every handler this app's constructs need (the others ship for constructs it does not use).
   expect([...used].sort()).toEqual(['accelerator-controller', 'dsql-peering', 'dsql-probe', 'endpoint-health', 'health-probe']);
+
+  // The installed package writes the resilience report: the team's stacks, the DSQL pair as
+  // synchronous with its witness, and both routing paths' worst cases, rendered in the SVG and HTML.
+  const report = JSON.parse(fs.readFileSync(path.join(cdkOut, 'resilience', 'report.json'), 'utf8'));
+  expect(report.generator).toMatch(/^multi-region-cdk \d+\.\d+\.\d+/);
+  expect(report.regions.map((r: any) => `${r.region}:${r.role}:${r.stacks.map((st: any) => st.path).join('+')}`))
+    .toEqual(['us-east-1:active:ShopUsEast1+ShopGlobal', 'us-east-2:active:ShopUsEast2', 'us-west-2:witness:ShopAccelerator']);
+  expect(report.replication.map((e: any) => `${e.from}>${e.to} ${e.mode}`))
+    .toEqual(['us-east-1>us-east-2 SYNCHRONOUS', 'us-east-2>us-east-1 SYNCHRONOUS', 'us-east-1>us-west-2 QUORUM', 'us-east-2>us-west-2 QUORUM']);
+  expect(report.routing.map((p: any) => p.path)).toEqual(['dns', 'accelerator']);
+  const html = fs.readFileSync(path.join(cdkOut, 'resilience', 'report.html'), 'utf8');
+  const svg = fs.readFileSync(path.join(cdkOut, 'resilience', 'topology.svg'), 'utf8');
+  for (const p of report.routing) expect(html).toContain(String(p.worstCaseSeconds));
+  for (const region of ['us-east-1', 'us-east-2', 'us-west-2']) {
+    expect(html).toContain(region);
+    expect(svg).toContain(region);
+  }
 }
