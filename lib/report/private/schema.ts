@@ -93,7 +93,7 @@ export type DataStoreMemberRole = 'peer' | 'writer' | 'reader' | 'witness';
 export interface EndpointEntry {
   /** The Region's endpoint as the routing constructs know it, for example `load balancer my-alb...`. */
   readonly description: string;
-  /** The DNS name (may be a CloudFormation token written as `${Token[...]}` when it is only known at deploy). */
+  /** The DNS name, or `known at deploy` when CloudFormation only resolves it at deploy. */
   readonly dnsName: string;
   /** The routing paths that send traffic to it (`dns`, `accelerator`). */
   readonly paths: string[];
