@@ -47,7 +47,7 @@ p { margin: 4px 0 8px; }
 .note { font-size: 0.9em; }
 dl.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 8px; margin: 14px 0 0; }
 dl.summary > div { border: 1px solid #999; border-radius: 3px; padding: 6px 10px; }
-dl.summary dt { font-size: 0.78em; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: #4a4a4a; }
+dl.summary dt { font-size: 0.82em; font-weight: 700; color: #4a4a4a; }
 dl.summary dd { margin: 2px 0 0; font-size: 1.1em; font-weight: 600; }
 figure { margin: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 1240px; border: 1px solid #ccc; }
