@@ -146,6 +146,11 @@ describe('what differs between the fixtures', () => {
     expect(bad).toContain(`${violating.dataResidency.violations[0].message.replace(/,/g, ',')}`.split(' (')[0]);
     expect(visibleText(bad)).toContain('⚠ 1 VIOLATION');
     expect(visibleText(bad)).toContain('PII eu-west-1, eu-central-1');
+    // The drawing marks the offending resource in its Region's column and counts the violations.
+    const badSvg = visibleText(renderTopologySvg(violating));
+    expect(badSvg).toContain('⚠ VIOLATION: PII · Table');
+    expect(badSvg).toContain('PII: eu-west-1, eu-central-1');
+    expect(badSvg).toContain('⚠ 1 VIOLATION');
     const good = renderReportHtml(plain);
     expect(good).not.toContain('VIOLATION');
     expect(visibleText(good)).toContain('No violations');

@@ -45,7 +45,7 @@ h3 { font-size: 1.05em; margin: 18px 0 6px; }
 p { margin: 4px 0 8px; }
 .meta, .note { color: #4a4a4a; }
 .note { font-size: 0.9em; }
-dl.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 8px; margin: 14px 0 0; }
+dl.summary { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; margin: 14px 0 0; }
 dl.summary > div { border: 1px solid #999; border-radius: 3px; padding: 6px 10px; }
 dl.summary dt { font-size: 0.82em; font-weight: 700; color: #4a4a4a; }
 dl.summary dd { margin: 2px 0 0; font-size: 1.1em; font-weight: 600; }
@@ -78,6 +78,7 @@ details summary { cursor: pointer; }
 .keyline { font-size: 0.92em; }
 footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-size: 0.85em; color: #4a4a4a; }
 .print-only { display: none; }
+@media (max-width: 720px) { dl.summary { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 
 @page { size: A4 landscape; margin: 5mm; }
 @media print {

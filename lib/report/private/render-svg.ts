@@ -55,6 +55,7 @@ const LANE_LINE = 12.5;
 
 const TEXT = '#1a1a1a';
 const MUTED = '#4a4a4a';
+const ALERT = '#b00020';
 
 interface ModeStyle {
   readonly key: string;
@@ -167,6 +168,8 @@ function text(x: number, y: number, content: string, extra = ''): string {
 
 interface Item {
   readonly main: string;
+  /** Drawn bold, in red, with the word VIOLATION in its text. */
+  readonly alert?: boolean;
   readonly sub?: string;
   /** The full text shown on hover. */
   readonly full: string;
@@ -220,6 +223,24 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
     heading: 'Services',
     items: (region.services ?? []).map((s) => ({ main: s.description, sub: s.path, full: `${s.description} (${s.path})` })),
   });
+  const residency = doc.dataResidency;
+  if ((residency?.resources ?? []).length) {
+    sections.push({
+      heading: 'Data classes',
+      items: residency.resources.filter((r) => r.region === region.region).map((r) => {
+        // The guards' messages name the offending resource's path: such a resource is marked.
+        const violations = (residency.violations ?? []).filter((v) => v.message.includes(r.path));
+        const alert = violations.length > 0;
+        const resource = shortName(r.path.replace(/\/Resource$/, ''));
+        return {
+          main: `${alert ? '⚠ VIOLATION: ' : ''}${r.dataClass} · ${resource}`,
+          sub: `${r.type} · ${r.path}`,
+          full: `${r.path} (${r.type}): data class ${r.dataClass} in ${region.region}${violations.map((v) => `; VIOLATION: ${v.message}`).join('')}`,
+          alert,
+        };
+      }),
+    });
+  }
   return sections;
 }
 
@@ -269,7 +290,7 @@ function renderSections(laid: LaidSection[], x: number, y: number): string {
       const parts: string[] = [`<title>${escapeXml(li.item.full)}</title>`];
       let ly = cy + 10;
       li.mainLines.forEach((line, i) => {
-        parts.push(text(x + PAD + 8, ly, line, `font-size="${FONT}" fill="${TEXT}"`));
+        parts.push(text(x + PAD + 8, ly, line, li.item.alert ? `font-size="${FONT}" font-weight="700" fill="${ALERT}"` : `font-size="${FONT}" fill="${TEXT}"`));
         if (i === 0) parts.push(`<circle cx="${num(x + PAD + 2.5)}" cy="${num(ly - 3.5)}" r="1.8" fill="${MUTED}"/>`);
         ly += LINE;
       });
@@ -549,8 +570,27 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
   // ---- Legend (in the gutter, beside the columns) ----
   const leg = legend(MARGIN, colTop, routing.length > 0);
   body.push(leg.svg);
+  let gutterBottom = colTop + leg.height;
+  const rules = doc.dataResidency?.rules ?? [];
+  if (rules.length) {
+    let cy = gutterBottom + 4;
+    body.push(text(MARGIN, cy + 11, 'DATA CLASSES: ALLOWED IN', `font-size="9.5" font-weight="700" letter-spacing="0.8" fill="${MUTED}"`));
+    cy += 18;
+    for (const rule of rules) {
+      const lines = wrapText(`${rule.dataClass}: ${(rule.allowedRegions ?? []).join(', ') || 'no Region'}`, GUTTER - 8, 10, 3);
+      body.push(`<g><title>${escapeXml(`data class ${rule.dataClass} may live only in ${(rule.allowedRegions ?? []).join(', ')} (guard ${rule.guard})`)}</title>${
+        lines.map((l, i) => text(MARGIN, cy + 10 + i * 13, l, `font-size="10" fill="${TEXT}"`)).join('')}</g>`);
+      cy += lines.length * 13 + 4;
+    }
+    const violations = (doc.dataResidency?.violations ?? []).length;
+    if (violations) {
+      body.push(text(MARGIN, cy + 12, `⚠ ${violations} VIOLATION${violations === 1 ? '' : 'S'}`, `font-size="11" font-weight="700" fill="${ALERT}"`));
+      cy += 18;
+    }
+    gutterBottom = cy;
+  }
 
-  const height = Math.ceil(Math.max(lanesBottom, colTop + leg.height) + MARGIN);
+  const height = Math.ceil(Math.max(lanesBottom, gutterBottom) + MARGIN);
   const w = Math.ceil(width);
   const title = `Resilience topology of ${app?.name ?? 'the app'}`;
   return [
