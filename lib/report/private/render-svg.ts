@@ -45,7 +45,7 @@ const COL_GAP = 34;
 const PAD = 10;
 const TITLE_H = 34;
 const BAND_H = 36;
-const DROP_SPACE = 34;
+const DROP_SPACE = 44;
 const HEADER_H = 48;
 const FONT = 11;
 const SUB_FONT = 9.5;
@@ -342,8 +342,10 @@ function placeEdges(edges: DrawnEdge[], columnIndex: Map<string, number>, column
   const columns = new Set<number>();
   placed.forEach((p) => { columns.add(p.a); columns.add(p.b); });
   for (const c of columns) {
-    const left = placed.filter((p) => p.b === c).sort((p, q) => (p.b - p.a) - (q.b - q.a));
-    const right = placed.filter((p) => p.a === c).sort((p, q) => (q.b - q.a) - (p.b - p.a));
+    // Ties (same span) are ordered one way at their left end and the other way at their right end, so
+    // they nest instead of crossing.
+    const left = placed.filter((p) => p.b === c).sort((p, q) => (p.b - p.a) - (q.b - q.a) || placed.indexOf(q) - placed.indexOf(p));
+    const right = placed.filter((p) => p.a === c).sort((p, q) => (q.b - q.a) - (p.b - p.a) || placed.indexOf(p) - placed.indexOf(q));
     const order = [...left, ...right];
     const inner = COL_W - 2 * 30;
     order.forEach((p, k) => {
@@ -354,7 +356,7 @@ function placeEdges(edges: DrawnEdge[], columnIndex: Map<string, number>, column
   }
   // Lanes: shortest spans nearest the columns; an edge shares a lane with those it does not overlap.
   const lanes: Array<Array<[number, number]>> = [];
-  const bySpan = [...placed].sort((p, q) => (p.b - p.a) - (q.b - q.a) || (p.xa - q.xa));
+  const bySpan = [...placed].sort((p, q) => (p.b - p.a) - (q.b - q.a) || ((p.xb - p.xa) - (q.xb - q.xa)) || (p.xa - q.xa));
   for (const p of bySpan) {
     const mid = (p.xa + p.xb) / 2;
     const lo = Math.min(p.xa, mid - p.labelWidth / 2) - 10;
@@ -480,7 +482,7 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
   const colTop = bandsTop + routing.length * BAND_H + (routing.length ? DROP_SPACE : 0);
   // Each column gives every routing path its own x, so drops from different paths never overlap.
   const dropX = (col: number, k: number) => columnX(col) + 16 + (k * (COL_W - 32)) / Math.max(routing.length, 1);
-  const routeDrops: Array<{ x: number; k: number; label: string; full: string }> = [];
+  const routeDrops: Array<{ x: number; k: number; pathName: string; figure: string; full: string }> = [];
   const bridges: string[] = [];
   routing.forEach((path, k) => {
     const title = routingPathTitle(path);
@@ -499,7 +501,8 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
       routeDrops.push({
         x: xs[i],
         k,
-        label: `${path.path}: ${figure}`,
+        pathName: `${path.path}:`,
+        figure,
         full: `${title} into ${r.region}: worst-case failover ${figure} (detection ${r.detectionSeconds} s + TTL ${r.ttlSeconds} s${r.worstBranch ? `; worst branch: ${r.worstBranch}` : ''})`,
       });
       // Hops where this drop crosses the buses of the bands below it.
@@ -514,7 +517,8 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
     body.push(`<g><title>${escapeXml(drop.full)}</title>`
       + `<circle cx="${num(drop.x)}" cy="${num(busY(drop.k) + 5)}" r="2.6" fill="#222"/>`
       + `<line x1="${num(drop.x)}" y1="${num(busY(drop.k) + 5)}" x2="${num(drop.x)}" y2="${num(colTop - 1)}" stroke="#222" stroke-width="1.4" marker-end="url(#mrc-topology-arrow-route)"/>`
-      + text(drop.x + 5, colTop - 9, truncate(drop.label, labelRoom, 11, true), `font-size="11" font-weight="700" fill="${TEXT}"`)
+      + text(drop.x + 5, colTop - 20, truncate(drop.pathName, labelRoom, 9.5), `font-size="9.5" fill="${MUTED}"`)
+      + text(drop.x + 5, colTop - 7, truncate(drop.figure, labelRoom, 11.5, true), `font-size="11.5" font-weight="700" fill="${TEXT}"`)
       + '</g>');
   }
 

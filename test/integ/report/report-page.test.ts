@@ -143,7 +143,7 @@ describe.each(CASES)('report page $name in headless Chromium', (c) => {
       `[...document.querySelectorAll('svg[role="img"] text')].map((t) => t.textContent).join('\\n')`) as string;
     for (const region of doc.regions) expect(svgText).toContain(region.region);
     for (const p of doc.routing) {
-      for (const r of p.regions) expect(svgText).toMatch(new RegExp(`${p.path}: (≥ )?${r.totalSeconds} s`));
+      for (const r of p.regions) expect(svgText).toMatch(new RegExp(`${p.path}:\\s+(≥ )?${r.totalSeconds} s`));
     }
   });
 
