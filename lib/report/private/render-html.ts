@@ -96,7 +96,7 @@ footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-si
   main > .facts { grid-area: facts; min-width: 0; }
   main > #routing { grid-area: routing; min-width: 0; }
   figcaption { display: none; }
-  main { grid-template-columns: 50% 50%; }
+  main { grid-template-columns: 46% 54%; }
   table.terms thead th:last-child, table.terms td.src { display: none; }
   table.terms { table-layout: auto; }
   table.terms thead th:nth-child(1), table.terms thead th.num, table.terms thead th:nth-last-child(2) { width: auto; }
