@@ -176,6 +176,9 @@ describe('what differs between the fixtures', () => {
     doc.drill.paths[0].withinBudget = false;
     const text = visibleText(renderReportHtml(doc));
     expect(text).toContain('dns 400 s 325 s 325 s ✗ OVER BUDGET');
+    expect(text).not.toContain('budget changed since the drill');
+    doc.drill!.paths[1] = { ...doc.drill!.paths[1], drillBudgetSeconds: 250 } as any;
+    expect(visibleText(renderReportHtml(doc))).toContain('accelerator (budget changed since the drill) 95 s 310 s 250 s ✓ within budget');
   });
 
   test('an objective not met says NOT MET in the summary and in its check', () => {

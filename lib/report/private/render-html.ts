@@ -369,7 +369,8 @@ function drillSection(drill: DrillEntry | undefined): string {
 </section>`;
   }
   const rows = (drill.paths ?? []).map((p) => [
-    esc(p.path),
+    `${esc(p.path)}${p.budgetSeconds !== undefined && p.drillBudgetSeconds !== undefined && p.budgetSeconds !== p.drillBudgetSeconds
+      ? ' <span class="note">(budget changed since the drill)</span>' : ''}`,
     p.measuredSeconds === undefined ? 'not measured (traffic did not move in time)' : esc(formatSeconds(p.measuredSeconds)),
     esc(formatSeconds(p.budgetSeconds)),
     esc(formatSeconds(p.drillBudgetSeconds)),
