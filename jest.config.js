@@ -7,6 +7,8 @@
  * - integ-probes: test/integ/probes/**\/*.test.ts: LocalStack + PostgreSQL primary/standbys.
  * - integ-consumer: test/integ/consumer/**\/*.test.ts: the library packed (npm tarball and Python wheel) and
  *                 used by fresh apps outside the repo; no servers (its globalSetup builds and packs once).
+ * - integ-report: test/integ/report/**\/*.test.ts: the resilience report page in headless Chromium (Debian's
+ *                 package; its globalSetup installs it as root when missing); no servers.
  *
  * Jest runs a project's globalSetup only when one of its tests is selected, so `jest --selectProjects unit`
  * starts nothing. The setups install what they need into .venv/ and .integ/ on first use (minutes on a fresh
@@ -49,7 +51,7 @@ module.exports = {
       ...integ,
       displayName: 'integ',
       testMatch: ['<rootDir>/test/integ/**/*.test.ts'],
-      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/dsql/', '<rootDir>/test/integ/probes/', '<rootDir>/test/integ/consumer/'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/integ/dsql/', '<rootDir>/test/integ/probes/', '<rootDir>/test/integ/consumer/', '<rootDir>/test/integ/report/'],
       globalSetup: '<rootDir>/test/integ/harness/global-setup-all.ts',
     },
     {
@@ -72,6 +74,14 @@ module.exports = {
       slowTestThreshold: 60,
       globalSetup: '<rootDir>/test/integ/consumer/global-setup.ts',
       globalTeardown: '<rootDir>/test/integ/consumer/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'integ-report',
+      testMatch: ['<rootDir>/test/integ/report/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integ/harness/setup-after-env.ts'],
+      slowTestThreshold: 30,
+      globalSetup: '<rootDir>/test/integ/report/global-setup.ts',
     },
   ],
 };
