@@ -316,3 +316,30 @@ describe('other shapes of document', () => {
     expect(svg).toContain(`<title>${long} (MultiRegion/global/Dns)</title>`);
   });
 });
+
+describe('a large app stays readable and printable', () => {
+  test('tagged resources are counted per class and Region (page and drawing); a rejected one is drawn on its own', () => {
+    const doc = copy(fixture('violation'));
+    const audit = Array.from({ length: 12 }, (_, i) => ({ path: `MultiRegion/us-east-1/AuditTrail/R${i}/Resource`, type: 'AWS::S3::Bucket', dataClass: 'AUDIT_LOG:us-east-1', region: 'us-east-1' }));
+    (doc.dataResidency.resources as unknown[]).push(...audit);
+    const html = visibleText(renderReportHtml(doc));
+    expect(html).toContain('AUDIT_LOG:us-east-1 us-east-1 12 resources');
+    const svg = visibleText(renderTopologySvg(doc));
+    expect(svg).toContain('AUDIT_LOG:us-east-1 · 12 resources');
+    expect(svg).not.toContain('AuditTrail/R3 ');
+    expect(svg).toContain('⚠ VIOLATION: PII · Table');
+  });
+
+  test('printed, acknowledgements are counted per rule without the finding detail in brackets; on screen every finding and reason stays', () => {
+    const doc = copy(fixture('default-app'));
+    doc.acknowledgements.push(
+      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:dsql:*]', reason: 'peering needs every cluster', constructPath: 'A' },
+      { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'KMS re-encrypt', constructPath: 'B' },
+    );
+    const html = renderReportHtml(doc);
+    const printed = html.slice(html.indexOf('<ul class="ack-ids">'));
+    expect(visibleText(printed.slice(0, printed.indexOf('</ul>')))).toContain('AwsSolutions::AwsSolutions-IAM5 ×2');
+    expect(visibleText(html)).toContain('AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]');
+    expect(visibleText(html)).toContain('KMS re-encrypt');
+  });
+});

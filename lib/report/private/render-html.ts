@@ -91,12 +91,12 @@ footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-si
   dl.summary { grid-template-columns: repeat(8, 1fr); gap: 3px; margin-top: 3px; }
   dl.summary > div { padding: 1px 4px; }
   dl.summary dd { font-size: 6.5pt; }
-  main { display: grid; grid-template-columns: 47% 53%; grid-template-areas: "topology facts" "routing routing"; column-gap: 4mm; }
+  main { display: grid; grid-template-areas: "topology facts" "routing routing"; column-gap: 4mm; }
   main > #topology { grid-area: topology; min-width: 0; }
   main > .facts { grid-area: facts; min-width: 0; }
   main > #routing { grid-area: routing; min-width: 0; }
   figcaption { display: none; }
-  main { grid-template-columns: 46% 54%; }
+  main { grid-template-columns: 42% 58%; }
   table.terms thead th:last-child, table.terms td.src { display: none; }
   table.terms { table-layout: auto; }
   table.terms thead th:nth-child(1), table.terms thead th.num, table.terms thead th:nth-last-child(2) { width: auto; }
@@ -115,6 +115,8 @@ footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-si
   details > :not(summary) { display: none; }
   footer { margin-top: 3px; padding-top: 1px; }
   .screen-only { display: none; }
+  ul.ack-ids { columns: 2; column-gap: 3mm; margin: 0; padding-left: 8px; }
+  table.edges th:last-child, table.edges td:last-child { display: none; }
   .print-only { display: block; }
   section, table, tr, figure { break-inside: avoid; }
 }
@@ -280,7 +282,7 @@ ${termsTable.replace('<table', `<table aria-label="Every term"`).replace('<thead
   return `<section id="routing" aria-labelledby="h-routing">
 <h2 id="h-routing">Routing and failover budget</h2>
 <p class="note">True worst case per Region: the slowest detection branch plus what is added after it (the DNS TTL). Basis: configured (from this app), documented (AWS documentation), assumed (no AWS figure; set a measured one), UNKNOWN (makes the figure a lower bound).</p>
-<p class="print-only note">Printed without each term's source (the page on screen and <code>report.json</code> give every source).</p>
+<p class="print-only note">Printed without each term's source and each replication edge's note (the page on screen and <code>report.json</code> give them).</p>
 <div class="paths">
 ${parts.join('\n')}
 </div>
@@ -330,7 +332,7 @@ function dataSection(doc: ResilienceReportDocument): string {
   return `<section id="data" aria-labelledby="h-data">
 <h2 id="h-data">Data stores and replication</h2>
 ${stores.length ? table(undefined, ['Data store', 'Kind', 'Replication', 'Members', 'Worst-case RPO', 'RPO basis', 'Data class'], storeRows, [4]) : '<p>The app has no multi-Region data store.</p>'}
-${edges.length ? table(`Replication edges (${edges.length}${pairs ? `; ${pairs} symmetric pair${pairs === 1 ? '' : 's'} drawn as one line` : ''})`, ['Data store', 'From → to', 'Mode', 'Lag alarms', 'Note'], edgeRows) : '<p>No replication edges.</p>'}
+${edges.length ? table(`Replication edges (${edges.length}${pairs ? `; ${pairs} symmetric pair${pairs === 1 ? '' : 's'} drawn as one line` : ''})`, ['Data store', 'From → to', 'Mode', 'Lag alarms', 'Note'], edgeRows, [], true, 'edges') : '<p>No replication edges.</p>'}
 </section>`;
 }
 
@@ -344,8 +346,19 @@ function residencySection(doc: ResilienceReportDocument): string {
       (r.rules ?? []).map((x) => [esc(x.dataClass), esc((x.allowedRegions ?? []).join(', ')), `<span class="path">${esc(x.guard)}</span>`])));
   }
   if ((r.resources ?? []).length) {
-    parts.push(table('Resources tagged with a data class', ['Resource', 'Type', 'Data class', 'Region'],
-      r.resources.map((x) => [`<span class="path">${esc(x.path)}</span>`, esc(x.type), esc(x.dataClass), esc(x.region ?? 'no concrete Region')])));
+    // One row per class and Region (an audit trail alone tags a dozen resources per Region); the resources in a <details>.
+    const groups = new Map<string, typeof r.resources>();
+    for (const x of r.resources) {
+      const key = `${x.dataClass}\u0000${x.region ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), x]);
+    }
+    parts.push(table('Resources tagged with a data class, by class and Region', ['Data class', 'Region', 'Resources'],
+      [...groups.values()].map((list) => [
+        esc(list[0].dataClass),
+        esc(list[0].region ?? 'no concrete Region'),
+        `<details><summary>${esc(list.length)} resource${list.length === 1 ? '' : 's'}</summary><ul class="plain">${list.map((x) =>
+          `<li><span class="path">${esc(x.path)}</span> (${esc(x.type)})</li>`).join('')}</ul></details>`,
+      ])));
   } else {
     parts.push('<p>No resource is tagged with a data class.</p>');
   }
@@ -384,6 +397,19 @@ ${table(undefined, ['Routing path', 'Measured', 'Budget (this synth)', 'Budget (
 </section>`;
 }
 
+/**
+ * For print: acknowledgements per rule, without the per-finding detail cdk-nag puts in brackets
+ * (`AwsSolutions-IAM5[Resource::...]` counts as `AwsSolutions-IAM5`).
+ */
+function printedRuleCounts(acks: AcknowledgementEntry[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const a of acks) {
+    const rule = a.id.replace(/\[.*\]$/s, '');
+    counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
   if (!acks.length) {
     return `<section id="acknowledgements" aria-labelledby="h-acks"><h2 id="h-acks">Acknowledged findings</h2><p>No rule is acknowledged.</p></section>`;
@@ -408,7 +434,9 @@ function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
   return `<section id="acknowledgements" aria-labelledby="h-acks">
 <h2 id="h-acks">Acknowledged findings</h2>
 <p class="note">Rules acknowledged with <code>Validations.of(x).acknowledge(...)</code>, grouped by rule; an acknowledgement covers its construct and everything under it.</p>
-${table(undefined, ['Rule', 'Count', 'Reasons', 'Where'], rows, [1])}
+<div class="screen-only">${table(undefined, ['Rule', 'Count', 'Reasons', 'Where'], rows, [1])}</div>
+<div class="print-only"><p class="note">${esc(acks.length)} acknowledgements of ${esc(ids.length)} rules (reasons and construct paths on screen and in <code>report.json</code>):</p>
+<ul class="ack-ids">${printedRuleCounts(acks).map(([rule, n]) => `<li><code>${esc(rule)}</code> ×${esc(n)}</li>`).join('')}</ul></div>
 </section>`;
 }
 

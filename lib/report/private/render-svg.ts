@@ -225,20 +225,28 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
   });
   const residency = doc.dataResidency;
   if ((residency?.resources ?? []).length) {
+    // A resource a guard rejects is drawn on its own and marked; the others are counted per class
+    // (an audit trail alone tags a dozen resources per Region).
+    const here = residency.resources.filter((r) => r.region === region.region);
+    const violationsOf = (path: string) => (residency.violations ?? []).filter((v) => v.message.includes(path));
+    const rejected = here.filter((r) => violationsOf(r.path).length > 0);
+    const byClass = new Map<string, typeof here>();
+    for (const r of here.filter((x) => !rejected.includes(x))) byClass.set(r.dataClass, [...(byClass.get(r.dataClass) ?? []), r]);
     sections.push({
       heading: 'Data classes',
-      items: residency.resources.filter((r) => r.region === region.region).map((r) => {
-        // The guards' messages name the offending resource's path: such a resource is marked.
-        const violations = (residency.violations ?? []).filter((v) => v.message.includes(r.path));
-        const alert = violations.length > 0;
-        const resource = shortName(r.path.replace(/\/Resource$/, ''));
-        return {
-          main: `${alert ? '⚠ VIOLATION: ' : ''}${r.dataClass} · ${resource}`,
+      items: [
+        ...rejected.map((r) => ({
+          main: `⚠ VIOLATION: ${r.dataClass} · ${shortName(r.path.replace(/\/Resource$/, ''))}`,
           sub: `${r.type} · ${r.path}`,
-          full: `${r.path} (${r.type}): data class ${r.dataClass} in ${region.region}${violations.map((v) => `; VIOLATION: ${v.message}`).join('')}`,
-          alert,
-        };
-      }),
+          full: `${r.path} (${r.type}): data class ${r.dataClass} in ${region.region}${violationsOf(r.path).map((v) => `; VIOLATION: ${v.message}`).join('')}`,
+          alert: true,
+        })),
+        ...[...byClass.entries()].map(([dataClass, list]) => ({
+          main: `${dataClass} · ${list.length} resource${list.length === 1 ? '' : 's'}`,
+          sub: [...new Set(list.map((r) => r.type.replace(/^AWS::/, '')))].join(', '),
+          full: `data class ${dataClass} in ${region.region}: ${list.map((r) => `${r.path} (${r.type})`).join('; ')}`,
+        })),
+      ],
     });
   }
   return sections;

@@ -17,6 +17,11 @@ import puppeteer, { Browser, Page } from 'puppeteer-core';
 import { renderReportHtml } from '../../../lib/report/private/render-html';
 import { renderTopologySvg } from '../../../lib/report/private/render-svg';
 import type { ResilienceReportDocument } from '../../../lib/report/private/schema';
+import { App } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { buildDefaultApp } from '../../../bin/default-app';
+import { DataClass, DataResidency, DataResidencyGuard, MultiRegionApp } from '../../../lib';
+import { newTestApp, TEST_ACCOUNT } from '../../helpers/app';
 import { CHROMIUM_ARGS, ensureChromium } from '../harness/chromium';
 import { integPath, REPO_ROOT } from '../harness/paths';
 
@@ -35,8 +40,42 @@ function fixture(name: string): ResilienceReportDocument {
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'report', 'fixtures', `${name}.report.json`), 'utf8')) as ResilienceReportDocument;
 }
 
-/** Add a case here to open another page (the lead's synthesized default app, an example app, ...). */
+/**
+ * The cloud assembly of an app synthesized in this process (once per name): the report is what the
+ * library writes at synth, so these cases open the real cdk.out/resilience/ files.
+ */
+const synthesized = new Map<string, string>();
+function synthesize(name: string, build: (app: App) => void): string {
+  if (!synthesized.has(name)) {
+    const app = newTestApp();
+    build(app);
+    try {
+      app.synth();
+    } catch {
+      // A failing synth (a residency violation) still writes its report; the case checks it shows why.
+    }
+    synthesized.set(name, path.join(app.outdir, 'resilience'));
+  }
+  return synthesized.get(name)!;
+}
+
+/** An app whose residency guard rejects a queue of PII in eu-central-1. */
+function residencyViolationApp(app: App): void {
+  const topology = new MultiRegionApp(app, 'Eu', { activeRegions: ['eu-west-1', 'eu-central-1'], account: TEST_ACCOUNT });
+  new DataResidencyGuard(app, 'Residency', { rules: [{ dataClass: DataClass.PII, allowedRegions: ['eu-west-1'] }] });
+  DataResidency.tag(new sqs.Queue(topology.regionalStack('eu-central-1'), 'Customers', { enforceSSL: true }), DataClass.PII);
+}
+
+function synthesizedCase(name: string, build: (app: App) => void, onePage?: boolean): ReportPageCase {
+  const read = (file: string) => fs.readFileSync(path.join(synthesize(name, build), file), 'utf8');
+  return { name, doc: () => JSON.parse(read('report.json')), html: () => read('report.html'), onePage };
+}
+
+/** Add a case here to open another page. */
 const CASES: ReportPageCase[] = [
+  // What `npx cdk synth` writes for bin/app.ts.
+  synthesizedCase('synth-default-app', (app) => { buildDefaultApp(app); }, true),
+  synthesizedCase('synth-residency-violation', residencyViolationApp),
   {
     name: 'default-app',
     doc: () => fixture('default-app'),
