@@ -70,7 +70,7 @@ describe('the default app (bin/app.ts)', () => {
 
   test('each active Region has its endpoint on both paths and its probes; the witness has the DSQL witness, no endpoint', () => {
     for (const r of report.regions.slice(0, 2)) {
-      expect(r.endpoints).toEqual([{ description: `MultiRegion/${r.region}/Endpoint/LoadBalancer`, dnsName: 'known at deploy', paths: ['dns', 'accelerator'] }]);
+      expect(r.endpoints).toEqual([{ description: `load balancer MultiRegion/${r.region}/Endpoint/LoadBalancer`, dnsName: 'known at deploy', paths: ['dns', 'accelerator'] }]);
       expect(r.probes.map((p) => p.kind).sort()).toEqual(['dsql', 'health']);
       expect(r.dataStores).toEqual([{ id: 'MultiRegion/Dsql', role: 'peer' }]);
       expect(r.services.map((s) => s.path)).toContain('MultiRegion/AuditTrail');

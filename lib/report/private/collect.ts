@@ -25,7 +25,7 @@ import { FailoverPathBudget } from '../../routing/failover-budget';
 import { FailoverBudgetReport } from '../../routing/failover-budget-report';
 import { MinimalRegionalEndpoint } from '../../routing/minimal-regional-endpoint';
 import { RecoveryObjectives } from '../../routing/recovery-objectives';
-import { RegionalEndpoint } from '../../routing/regional-endpoint';
+import { RegionalEndpoint, RegionalEndpointKind } from '../../routing/regional-endpoint';
 import { MultiRegionApp } from '../../topology/multi-region-app';
 import { IMultiRegionTopology, MultiRegionTopology } from '../../topology/multi-region-topology';
 import { Posture } from '../../topology/posture';
@@ -267,7 +267,9 @@ function regionsOf(topology: IMultiRegionTopology | undefined, nodes: IConstruct
     }
   }
   for (const [endpoint, { region, paths }] of routed) {
-    entry(region).endpoints.push({ description: endpoint.description, dnsName: Token.isUnresolved(endpoint.dnsName) ? 'known at deploy' : endpoint.dnsName, paths });
+    const description = endpoint.kind === RegionalEndpointKind.LOAD_BALANCER && !endpoint.description.startsWith('load balancer')
+      ? `load balancer ${endpoint.description}` : endpoint.description;
+    entry(region).endpoints.push({ description, dnsName: Token.isUnresolved(endpoint.dnsName) ? 'known at deploy' : endpoint.dnsName, paths });
   }
 
   for (const c of nodes) {
@@ -296,7 +298,7 @@ function probeOf(c: IConstruct): ProbeEntry | undefined {
   if (c instanceof HealthProbe) {
     return {
       path: c.node.path, kind: 'health',
-      description: `deep health of ${c.region}: ${c.targetNames.length} target(s), run every minute; Region unhealthy after ${c.unhealthyDatapointsToAlarm} of ${c.unhealthyEvaluationPeriods} runs fail`,
+      description: `deep health: ${c.targetNames.length} target${c.targetNames.length === 1 ? '' : 's'}, every minute; unhealthy after ${c.unhealthyDatapointsToAlarm} of ${c.unhealthyEvaluationPeriods} failed runs`,
     };
   }
   if (c instanceof ReplicationLagProbe) {
