@@ -138,13 +138,7 @@ export function shortName(constructPath: string): string {
 }
 
 /** A replication edge, or the two directions of a symmetric pair as one edge. */
-export interface DrawnEdge {
-  readonly store: string;
-  readonly from: string;
-  readonly to: string;
-  readonly mode: string;
-  readonly lagAlarms?: LagAlarmBand;
-  readonly note: string;
+export interface DrawnEdge extends ReplicationEdge {
   /** True when the edge stands for both directions (same store, mode and lag alarms). */
   readonly bothWays: boolean;
 }
