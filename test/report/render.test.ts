@@ -337,8 +337,8 @@ describe('a large app stays readable and printable', () => {
       { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'KMS re-encrypt', constructPath: 'B' },
     );
     const html = renderReportHtml(doc);
-    const printed = html.slice(html.indexOf('<ul class="ack-ids">'));
-    expect(visibleText(printed.slice(0, printed.indexOf('</ul>')))).toContain('AwsSolutions::AwsSolutions-IAM5 ×2');
+    const printed = html.slice(html.indexOf('<p class="ack-ids">'));
+    expect(visibleText(printed.slice(0, printed.indexOf('</p>')))).toContain('AwsSolutions::AwsSolutions-IAM5 ×2');
     expect(visibleText(html)).toContain('AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]');
     expect(visibleText(html)).toContain('KMS re-encrypt');
   });

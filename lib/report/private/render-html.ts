@@ -96,7 +96,7 @@ footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-si
   main > .facts { grid-area: facts; min-width: 0; }
   main > #routing { grid-area: routing; min-width: 0; }
   figcaption { display: none; }
-  main { grid-template-columns: 42% 58%; }
+  main { grid-template-columns: 37% 63%; }
   table.terms thead th:last-child, table.terms td.src { display: none; }
   table.terms { table-layout: auto; }
   table.terms thead th:nth-child(1), table.terms thead th.num, table.terms thead th:nth-last-child(2) { width: auto; }
@@ -115,7 +115,6 @@ footer { margin-top: 28px; border-top: 1px solid #999; padding-top: 6px; font-si
   details > :not(summary) { display: none; }
   footer { margin-top: 3px; padding-top: 1px; }
   .screen-only { display: none; }
-  ul.ack-ids { columns: 2; column-gap: 3mm; margin: 0; padding-left: 8px; }
   table.edges th:last-child, table.edges td:last-child { display: none; }
   .print-only { display: block; }
   section, table, tr, figure { break-inside: avoid; }
@@ -433,10 +432,10 @@ function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
   });
   return `<section id="acknowledgements" aria-labelledby="h-acks">
 <h2 id="h-acks">Acknowledged findings</h2>
-<p class="note">Rules acknowledged with <code>Validations.of(x).acknowledge(...)</code>, grouped by rule; an acknowledgement covers its construct and everything under it.</p>
+<p class="note screen-only">Rules acknowledged with <code>Validations.of(x).acknowledge(...)</code>, grouped by rule; an acknowledgement covers its construct and everything under it.</p>
 <div class="screen-only">${table(undefined, ['Rule', 'Count', 'Reasons', 'Where'], rows, [1])}</div>
 <div class="print-only"><p class="note">${esc(acks.length)} acknowledgements of ${esc(ids.length)} rules (reasons and construct paths on screen and in <code>report.json</code>):</p>
-<ul class="ack-ids">${printedRuleCounts(acks).map(([rule, n]) => `<li><code>${esc(rule)}</code> ×${esc(n)}</li>`).join('')}</ul></div>
+<p class="ack-ids">${printedRuleCounts(acks).map(([rule, n]) => `<code>${esc(rule)}</code> ×${esc(n)}`).join(' · ')}</p></div>
 </section>`;
 }
 

@@ -173,6 +173,8 @@ interface Item {
   readonly sub?: string;
   /** The full text shown on hover. */
   readonly full: string;
+  /** Lines the main text may take before it is shortened. @default 2 */
+  readonly maxLines?: number;
 }
 
 interface Section {
@@ -211,6 +213,7 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
     heading: 'Endpoints',
     items: (region.endpoints ?? []).map((e) => ({
       main: e.description,
+      maxLines: 1,
       sub: (e.paths ?? []).length ? `routed by: ${(e.paths ?? []).join(', ')}` : 'not routed',
       full: `${e.description}; DNS name ${e.dnsName}; routing paths: ${(e.paths ?? []).join(', ') || 'none'}`,
     })),
@@ -273,7 +276,7 @@ function layoutSections(sections: Section[]): LaidSection[] {
   const width = COL_W - 2 * PAD - 8;
   return sections.map((section) => {
     const items = section.items.map((item) => {
-      const mainLines = wrapText(item.main, width, FONT, 2);
+      const mainLines = wrapText(item.main, width, FONT, item.maxLines ?? 2);
       const subLine = item.sub ? truncate(item.sub, width, SUB_FONT) : undefined;
       const height = mainLines.length * LINE + (subLine ? SUB_LINE : 0) + ITEM_GAP;
       return { item, mainLines, subLine, height };
