@@ -6,10 +6,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildDefaultApp } from '../../bin/default-app';
 import {
-  DataClass, DataResidency, DataResidencyGuard, IReplicatedDataStore, MultiRegionApp, MultiRegionTopology, RecoveryObjectives, ReplicationMode, ResilienceReport,
+  DataClass, DataResidency, DataResidencyGuard, DnsRouting, IReplicatedDataStore, MultiRegionApp, MultiRegionTopology, RecoveryObjectives, ReplicationMode, ResilienceReport,
 } from '../../lib';
+import { diffReports, renderDiffText } from '../../lib/report/private/diff';
 import { ResilienceReportDocument } from '../../lib/report/private/schema';
 import { newTestApp, TEST_ACCOUNT } from '../helpers/app';
+import { domainRegions, newTopology, zoneIn } from '../routing/fixture';
 
 function reportOf(app: App): ResilienceReportDocument {
   return JSON.parse(fs.readFileSync(path.join(app.outdir, 'resilience', 'report.json'), 'utf8'));
@@ -246,5 +248,30 @@ describe('a topology of a team\'s own stacks', () => {
   test('useDrillReport refuses an empty file name', () => {
     const app = newTestApp();
     expect(() => ResilienceReport.of(new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] })).useDrillReport(' ')).toThrow(/the file name is empty/);
+  });
+});
+
+describe('two synths of one app, compared', () => {
+  /** DNS routing over domain-name endpoints, with an RTO of 2 minutes; the health check's failure threshold varies. */
+  function synthWith(failureThreshold: number): ResilienceReportDocument {
+    const { app, topology } = newTopology();
+    new DnsRouting(topology.globalStack, 'Dns', {
+      topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: domainRegions(topology), failureThreshold,
+    });
+    new RecoveryObjectives(topology, 'Objectives', { rto: Duration.minutes(2), rpo: Duration.seconds(0) });
+    return synthReport(app).report;
+  }
+
+  test('a larger failure threshold grows one path\'s budget past the RTO: the diff names it and the objective it breaks', () => {
+    const before = synthWith(3);
+    const after = synthWith(9);
+    expect(before.routing[0].regions[0].totalSeconds).toBeLessThanOrEqual(120);
+    expect(after.routing[0].regions[0].totalSeconds).toBeGreaterThan(120);
+    const diff = diffReports(before, after);
+    const text = renderDiffText(diff);
+    const [b, a] = [before.routing[0].regions[0].totalSeconds, after.routing[0].regions[0].totalSeconds];
+    expect(text).toContain(`dns failover budget for us-east-1 grew from ${b} s to ${a} s`);
+    expect(text).toContain(`RTO no longer met: dns path, us-east-1 worst case ${a} s > RTO 120 s`);
+    expect(diffReports(before, synthWith(3)).changes).toEqual([]);
   });
 });
