@@ -67,6 +67,8 @@ interface Fixture {
   dials: Record<string, number>;
   checks: Record<string, string>;
   alarms: Record<string, string>;
+  /** The namespace of the alarms' RegionHealthy metric (one per fixture, so a datapoint of one test cannot trip another's alarm). */
+  alarmNamespace: string;
   executionId: string;
 }
 
@@ -83,7 +85,7 @@ async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, strin
     checks[region] = hc.HealthCheck!.Id!;
     alarms[region] = `drill-${run}-${region}-unhealthy`;
     await cw(region).send(new PutMetricAlarmCommand({
-      AlarmName: alarms[region], Namespace: 'Test/Drill', MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }],
+      AlarmName: alarms[region], Namespace: `Test/Drill/${run}`, MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }],
       Statistic: 'Minimum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'LessThanThreshold',
     }));
     await cw(region).send(new SetAlarmStateCommand({ AlarmName: alarms[region], StateValue: 'OK', StateReason: 'test: healthy' }));
@@ -115,7 +117,7 @@ async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, strin
     journal: opts.journal === 'memory' ? new MemoryJournalStore() : new S3JournalStore(s3, bucket),
     now: opts.clock,
   };
-  return { config, clients, dials, checks, alarms, executionId: `arn:aws:states:us-west-2:${ACCOUNT}:execution:drill:run-${run}` };
+  return { config, clients, dials, checks, alarms, alarmNamespace: `Test/Drill/${run}`, executionId: `arn:aws:states:us-west-2:${ACCOUNT}:execution:drill:run-${run}` };
 }
 
 /**
@@ -248,6 +250,11 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
 
   test('refuses, changing nothing, when another Region is unhealthy (never the last healthy Region)', async () => {
     const f = await fixture();
+    // A breaching datapoint first: SetAlarmState lasts only until the alarm's next evaluation, which
+    // then finds the data in ALARM too, so the state cannot flip back before the preflight reads it.
+    await cw('us-east-2').send(new PutMetricDataCommand({ Namespace: f.alarmNamespace, MetricData: [
+      { MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: 'us-east-2' }], Value: 0, Timestamp: new Date() },
+    ] }));
     await cw('us-east-2').send(new SetAlarmStateCommand({ AlarmName: f.alarms['us-east-2'], StateValue: 'ALARM', StateReason: 'test: us-east-2 down' }));
     const attempt = preflight(f.config, f.clients, { region: 'us-east-1', confirmation: 'us-east-1', executionId: f.executionId });
     await expect(attempt).rejects.toThrow(DrillRefused);
