@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { reportSchemaErrors } from './report/schema-validator';
 
 // Every app under examples/ (examples/<name>/app.ts), found by listing the folder so a new
 // example is tested without touching this file. Each is synthesized by the CDK CLI exactly as
@@ -66,6 +67,7 @@ describe.each(examples)('examples/%s', (name) => {
     expect(fs.existsSync(path.join(root, 'examples', name, 'README.md'))).toBe(true);
     // The resilience report of the example: the same synth writes it.
     const report = JSON.parse(fs.readFileSync(path.join(out, 'resilience', 'report.json'), 'utf8'));
+    expect(reportSchemaErrors(report)).toEqual([]);
     const expected = REPORTS[name];
     expect(expected).toBeDefined();
     expect(report.regions.map((r: any) => `${r.region}:${r.role}${r.primary ? '*' : ''}`)).toEqual(expected.regions);

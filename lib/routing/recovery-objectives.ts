@@ -1,6 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { IReplicatedDataStore } from '../data/replicated-data-store';
+import type { ObjectiveCheck } from '../report/private/schema';
 import { validationError } from '../private/errors';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { describeRegion } from './private/failover-math';
@@ -119,14 +120,16 @@ export class RecoveryObjectives extends Construct {
 
   /** One line per objective for the report: what is checked and its margin. */
   public summary(): string[] {
+    const checks = this._checks();
     const lines = [`Objectives: ${this.tierName}, RTO ${this.rtoSeconds} s, RPO ${this.rpoSeconds} s (${this.node.path}).`];
     for (const p of FailoverBudgetReport.of(this).paths) {
-      lines.push(`${p.path} path: worst case ${p.complete ? '' : 'at least '}${p.worstCaseSeconds} s against the RTO of ${this.rtoSeconds} s: `
-        + (p.complete && p.worstCaseSeconds <= this.rtoSeconds ? 'met' : 'NOT met'));
+      const met = checks.filter((c) => c.objective === 'RTO' && c.path === p.path).every((c) => c.met);
+      lines.push(`${p.path} path: worst case ${p.complete ? '' : 'at least '}${p.worstCaseSeconds} s against the RTO of ${this.rtoSeconds} s: ${met ? 'met' : 'NOT met'}`);
     }
     for (const d of this.dataStores) {
+      const met = checks.find((c) => c.objective === 'RPO' && c.store === d.node.path)!.met;
       lines.push(`data store ${d.node.path} (${d.replicationMode}): worst-case RPO ${d.worstCaseRpoSeconds} s against the RPO of ${this.rpoSeconds} s: `
-        + (d.worstCaseRpoSeconds <= this.rpoSeconds ? 'met' : 'NOT met') + ` (${d.rpoBasis})`);
+        + `${met ? 'met' : 'NOT met'} (${d.rpoBasis})`);
     }
     return lines;
   }
@@ -143,21 +146,48 @@ export class RecoveryObjectives extends Construct {
    * are met). Reads the failover budgets as they stand, so call it once the app is built.
    */
   public brokenObjectives(): string[] {
-    const broken: string[] = [];
+    return this._checks().filter((c) => !c.met).map((c) => c.reason!);
+  }
+
+  /**
+   * Every check of the objectives: one per routing path and Region (RTO; never met while a term
+   * is UNKNOWN) and one per data store (RPO), with the reason of each that is not met. The one
+   * place that decides what is met: the synth error, the budget report and the resilience report
+   * read it.
+   * @internal
+   */
+  public _checks(): ObjectiveCheckResult[] {
+    const checks: ObjectiveCheckResult[] = [];
     for (const path of FailoverBudgetReport.of(this).paths) {
       for (const r of path.regions) {
-        if (r.unknownTerms.length > 0) {
-          broken.push(`${path.path} path (${path.constructPath}), ${r.region}: the worst case cannot be checked against the RTO of ${this.rtoSeconds} s because terms are UNKNOWN: ${r.unknownTerms.join('; ')}`);
-        } else if (r.totalSeconds > this.rtoSeconds) {
-          broken.push(`${path.path} path (${path.constructPath}): worst case ${r.totalSeconds} s exceeds the RTO of ${this.rtoSeconds} s: ${describeRegion(r)}`);
-        }
+        const complete = r.unknownTerms.length === 0;
+        const met = complete && r.totalSeconds <= this.rtoSeconds;
+        const reason = met ? undefined : !complete
+          ? `${path.path} path (${path.constructPath}), ${r.region}: the worst case cannot be checked against the RTO of ${this.rtoSeconds} s because terms are UNKNOWN: ${r.unknownTerms.join('; ')}`
+          : `${path.path} path (${path.constructPath}): worst case ${r.totalSeconds} s exceeds the RTO of ${this.rtoSeconds} s: ${describeRegion(r)}`;
+        checks.push({
+          objective: 'RTO', subject: `${path.path} path, ${r.region}`, path: path.path, region: r.region,
+          seconds: r.totalSeconds, limitSeconds: this.rtoSeconds, complete, met, ...(reason ? { reason } : {}),
+        });
       }
     }
     for (const store of this.dataStores) {
-      if (store.worstCaseRpoSeconds > this.rpoSeconds) {
-        broken.push(`data store ${store.node.path} (${store.replicationMode}): worst-case RPO ${store.worstCaseRpoSeconds} s exceeds the RPO of ${this.rpoSeconds} s (${store.rpoBasis})`);
-      }
+      const met = store.worstCaseRpoSeconds <= this.rpoSeconds;
+      checks.push({
+        objective: 'RPO', subject: `data store ${store.node.path}`, store: store.node.path,
+        seconds: store.worstCaseRpoSeconds, limitSeconds: this.rpoSeconds, complete: true, met,
+        ...(met ? {} : { reason: `data store ${store.node.path} (${store.replicationMode}): worst-case RPO ${store.worstCaseRpoSeconds} s exceeds the RPO of ${this.rpoSeconds} s (${store.rpoBasis})` }),
+      });
     }
-    return broken;
+    return checks;
   }
+}
+
+/**
+ * One check of the objectives, as the resilience report's `ObjectiveCheck`, with why it is not met.
+ * @internal
+ */
+export interface ObjectiveCheckResult extends ObjectiveCheck {
+  /** Why the check is not met, with the terms that add up to it; absent when it is met. */
+  readonly reason?: string;
 }

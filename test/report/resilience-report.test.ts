@@ -11,10 +11,14 @@ import {
 import { diffReports, renderDiffText } from '../../lib/report/private/diff';
 import { ResilienceReportDocument } from '../../lib/report/private/schema';
 import { newTestApp, TEST_ACCOUNT } from '../helpers/app';
+import { reportSchemaErrors } from './schema-validator';
 import { domainRegions, newTopology, zoneIn } from '../routing/fixture';
 
+/** The report.json the app wrote, checked against the JSON Schema the package ships. */
 function reportOf(app: App): ResilienceReportDocument {
-  return JSON.parse(fs.readFileSync(path.join(app.outdir, 'resilience', 'report.json'), 'utf8'));
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'resilience', 'report.json'), 'utf8'));
+  expect(reportSchemaErrors(report)).toEqual([]);
+  return report;
 }
 
 /** Synthesizes and returns the report with the synth error, if any (the report is written even when synth fails). */

@@ -6,27 +6,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import * as ts from 'typescript';
 import { REPORT_SCHEMA_VERSION } from '../../lib/report/private/schema';
+import { REPORT_SCHEMA as schema, reportSchemaErrors as errors } from './schema-validator';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SCHEMA_FILE = path.join(ROOT, 'schema', 'resilience-report.schema.json');
 const TYPES_FILE = path.join(ROOT, 'lib', 'report', 'private', 'schema.ts');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
-// strictRequired off: the conditional parts (if/then/else) require properties their parent declares.
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
-addFormats(ajv);
-const validate = ajv.compile(schema);
-
 function fixture(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
-}
-function errors(doc: unknown): string[] {
-  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
 
 describe('the JSON Schema of report.json', () => {

@@ -48,10 +48,10 @@ function synthesize(node: CfnResource): SynthesizedResource {
   return { logicalId, type: resource.Type, properties: resource.Properties ?? {}, region: regionOf(node) };
 }
 
-/** The concrete Region of the construct's stack, or undefined if it is environment-agnostic. */
+/** The concrete Region of the construct's stack; undefined outside any stack or in an environment-agnostic one. */
 export function regionOf(node: IConstruct): string | undefined {
-  const region = Stack.of(node).region;
-  return Token.isUnresolved(region) ? undefined : region;
+  const stack = [...node.node.scopes].reverse().find((s): s is Stack => Stack.isStack(s));
+  return stack === undefined || Token.isUnresolved(stack.region) ? undefined : stack.region;
 }
 
 /** Every value inside `value`, depth-first. */

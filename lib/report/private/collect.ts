@@ -7,6 +7,7 @@ import { AlarmTopic } from '../../alarms/alarm-topic';
 import { RegionalAuditTrail } from '../../audit/regional-audit-trail';
 import { DataResidencyGuard } from '../../compliance/data-residency-guard';
 import { resourceDataClass } from '../../compliance/private/resource-data-class';
+import { regionOf } from '../../compliance/rules/template';
 import { AuroraGlobalDatabase } from '../../data/aurora-global-database';
 import { DsqlPeeredClusters } from '../../data/dsql-peered-clusters';
 import { DynamoDbGlobalTable, GlobalTableConsistency } from '../../data/dynamodb-global-table';
@@ -33,6 +34,7 @@ import {
   AcknowledgementEntry, DataResidencyEntry, DataStoreEntry, DataStoreMemberRole, DrillEntry, EndpointEntry, ObjectiveCheck, ObjectivesEntry,
   ProbeEntry, REPORT_SCHEMA_VERSION, RegionEntry, RegionRole, ReplicationEdge, ResilienceReportDocument, RoutingPathEntry, ServiceEntry,
 } from './schema';
+import { compareCodeUnits } from './render-common';
 
 /** Where the witness note comes from: AWS documents that a witness holds the log and no data or endpoint. */
 const DSQL_WITNESS_NOTE = 'witness: takes transaction log writes for quorum, holds no storage and has no endpoint '
@@ -57,7 +59,7 @@ export function collectReport(report: IConstruct, drillReportFile: string | unde
   const stores = nodes.filter(isReplicatedDataStore).map((s) => dataStoreOf(s, residency));
   const regions = regionsOf(topology, nodes, stores, dns, accelerators);
   const routing = budgets.map(routingPathOf);
-  const objectives = nodes.filter((c): c is RecoveryObjectives => c instanceof RecoveryObjectives).map((o) => objectivesOf(o, budgets));
+  const objectives = nodes.filter((c): c is RecoveryObjectives => c instanceof RecoveryObjectives).map(objectivesOf);
   const acknowledgements = acknowledgementsOf(nodes);
   const drill = drillReportFile === undefined ? undefined : drillOf(drillReportFile, budgets);
 
@@ -105,12 +107,6 @@ function constructsOf(stage: Stage): IConstruct[] {
 function isReplicatedDataStore(c: IConstruct): c is IReplicatedDataStore {
   const s = c as Partial<IReplicatedDataStore>;
   return typeof s.replicationMode === 'string' && typeof s.worstCaseRpoSeconds === 'number' && typeof s.rpoBasis === 'string';
-}
-
-/** The concrete Region of a construct's stack; undefined outside any stack or in an environment-agnostic one. */
-function regionOf(c: IConstruct): string | undefined {
-  const stack = [...c.node.scopes].reverse().find((s): s is Stack => Stack.isStack(s));
-  return stack === undefined || Token.isUnresolved(stack.region) ? undefined : stack.region;
 }
 
 /** The Regions a construct puts resources in (it may span stacks, like AlarmTopics or RegionalAuditTrail). */
@@ -290,7 +286,7 @@ function regionsOf(topology: IMultiRegionTopology | undefined, nodes: IConstruct
   const active = topology?.activeRegions ?? [];
   return [...entries.entries()]
     .sort(([ra, a], [rb, b]) => order.indexOf(a.role) - order.indexOf(b.role)
-      || (active.includes(ra) && active.includes(rb) ? active.indexOf(ra) - active.indexOf(rb) : ra.localeCompare(rb)))
+      || (active.includes(ra) && active.includes(rb) ? active.indexOf(ra) - active.indexOf(rb) : compareCodeUnits(ra, rb)))
     .map(([region, e]) => ({ region, primary: topology?.primaryRegion === region, ...e }));
 }
 
@@ -332,23 +328,9 @@ function routingPathOf(b: FailoverPathBudget): RoutingPathEntry {
   return JSON.parse(JSON.stringify(b));
 }
 
-function objectivesOf(o: RecoveryObjectives, budgets: FailoverPathBudget[]): ObjectivesEntry {
-  const checks: ObjectiveCheck[] = [];
-  for (const p of budgets) {
-    for (const r of p.regions) {
-      const complete = r.unknownTerms.length === 0;
-      checks.push({
-        objective: 'RTO', subject: `${p.path} path, ${r.region}`, path: p.path, region: r.region,
-        seconds: r.totalSeconds, limitSeconds: o.rtoSeconds, complete, met: complete && r.totalSeconds <= o.rtoSeconds,
-      });
-    }
-  }
-  for (const d of o.dataStores) {
-    checks.push({
-      objective: 'RPO', subject: `data store ${d.node.path}`, store: d.node.path,
-      seconds: d.worstCaseRpoSeconds, limitSeconds: o.rpoSeconds, complete: true, met: d.worstCaseRpoSeconds <= o.rpoSeconds,
-    });
-  }
+function objectivesOf(o: RecoveryObjectives): ObjectivesEntry {
+  // The report's checks are the ones synth fails on, without their reasons (the page shows the terms).
+  const checks: ObjectiveCheck[] = o._checks().map(({ reason, ...check }) => check);
   return { constructPath: o.node.path, tier: o.tierName, rtoSeconds: o.rtoSeconds, rpoSeconds: o.rpoSeconds, met: checks.every((c) => c.met), checks };
 }
 
@@ -378,7 +360,7 @@ function acknowledgementsOf(nodes: IConstruct[]): AcknowledgementEntry[] {
       }
     }
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id) || a.constructPath.localeCompare(b.constructPath));
+  return out.sort((a, b) => compareCodeUnits(a.id, b.id) || compareCodeUnits(a.constructPath, b.constructPath));
 }
 
 /**

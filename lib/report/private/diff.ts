@@ -11,6 +11,7 @@
  * met is not met (or gone) after, a check that was met is not met or gone after, or a new objectives entry is
  * not met.
  */
+import { compareCodeUnits as compare, formatSeconds } from './render-common';
 import {
   AcknowledgementEntry, DataStoreEntry, ObjectiveCheck, ObjectivesEntry, ReplicationEdge, ResilienceReportDocument,
   RoutingPathEntry, RoutingRegionEntry, RoutingTermEntry,
@@ -62,10 +63,9 @@ export interface DiffLabels {
   readonly after?: string;
 }
 
-/** Seconds as the report shows them: whole numbers as they are, others to a tenth. */
-export function fmtSeconds(s: number | undefined): string {
-  if (s === undefined) return 'UNKNOWN';
-  return `${Number.isInteger(s) ? s : Math.round(s * 10) / 10} s`;
+/** Seconds as the page shows them; a term without a figure is UNKNOWN. */
+function fmtSeconds(s: number | undefined): string {
+  return s === undefined ? 'UNKNOWN' : formatSeconds(s);
 }
 
 function list(values: readonly string[]): string {
@@ -152,10 +152,6 @@ export function diffReports(before: ResilienceReportDocument, after: ResilienceR
   };
 }
 
-/** Plain code-unit order: the same on every machine and locale. */
-function compare(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 function diffApp(c: Collector, b: ResilienceReportDocument, a: ResilienceReportDocument) {
   const none = (v: string | undefined) => v ?? '(none)';

@@ -24,6 +24,11 @@ export function escapeXml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Plain code-unit order of two strings: the same on every machine and locale (unlike localeCompare). */
+export function compareCodeUnits(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** A figure in seconds: `325 s`, `212.4 s` (at most one decimal, no locale separators). */
 export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) return 'unknown';
@@ -49,7 +54,7 @@ export function formatWorstCase(seconds: number | undefined, lowerBound: boolean
 
 /** `ACTIVE`, `STANDBY`, `WITNESS`, `SUPPORT`, with `PRIMARY` for the primary of an active-passive app. */
 export function roleWord(region: RegionEntry): string {
-  const role = String(region.role ?? '').toUpperCase() || 'UNKNOWN ROLE';
+  const role = region.role.toUpperCase();
   return region.primary ? `${role} · PRIMARY` : role;
 }
 
@@ -61,7 +66,7 @@ export function postureWord(posture: string): string {
     case 'ACTIVE_PASSIVE':
       return 'active-passive';
     default:
-      return String(posture ?? '').toLowerCase().replace(/_/g, '-');
+      return posture.toLowerCase().replace(/_/g, '-');
   }
 }
 
@@ -75,7 +80,7 @@ export function modeWord(mode: string): string {
     case 'QUORUM':
       return 'quorum (witness)';
     default:
-      return String(mode ?? '').toLowerCase();
+      return mode.toLowerCase();
   }
 }
 
@@ -91,13 +96,8 @@ export function basisWord(basis: string): string {
     case 'UNKNOWN':
       return 'UNKNOWN';
     default:
-      return String(basis ?? '').toLowerCase();
+      return basis.toLowerCase();
   }
-}
-
-/** `MET` or `NOT MET`. */
-export function metWord(met: boolean): string {
-  return met ? 'MET' : 'NOT MET';
 }
 
 /** `lag alarm warn 1 s / crit 10 s / RPO 5 s`, or `no lag alarm`. */
@@ -117,24 +117,15 @@ export function routingPathTitle(path: RoutingPathEntry): string {
   return path.routingPolicy && path.routingPolicy !== path.path ? `${path.path} · ${path.routingPolicy}` : path.path;
 }
 
-/** True when a Region's total is only a lower bound. */
-export function isLowerBound(path: RoutingPathEntry, region: RoutingRegionEntry): boolean {
-  if ((region.unknownTerms ?? []).length > 0) return true;
-  if ((region.terms ?? []).some((t) => t.basis === 'UNKNOWN' || t.seconds === undefined)) return true;
-  if (path.complete) return false;
-  // The path says some term is UNKNOWN but no Region names one: treat every Region as a lower bound.
-  return !path.regions.some((r) => (r.unknownTerms ?? []).length > 0 || (r.terms ?? []).some((t) => t.basis === 'UNKNOWN'));
-}
-
-/** The routing path's worst case over its Regions, with whether it is a lower bound. */
-export function pathWorstCase(path: RoutingPathEntry): { seconds: number; lowerBound: boolean } {
-  return { seconds: path.worstCaseSeconds, lowerBound: !path.complete };
+/** True when a Region's total is only a lower bound: some of its terms are UNKNOWN. */
+export function isLowerBound(region: RoutingRegionEntry): boolean {
+  return region.unknownTerms.length > 0;
 }
 
 /** The last segment of a construct path (`MultiRegion/Dsql` -> `Dsql`). */
 export function shortName(constructPath: string): string {
-  const parts = String(constructPath ?? '').split('/').filter((p) => p.length > 0);
-  return parts.length ? parts[parts.length - 1] : String(constructPath ?? '');
+  const parts = constructPath.split('/').filter((p) => p.length > 0);
+  return parts.length ? parts[parts.length - 1] : constructPath;
 }
 
 /** A replication edge, or the two directions of a symmetric pair as one edge. */
@@ -164,9 +155,9 @@ export function collapseEdges(edges: ReplicationEdge[]): DrawnEdge[] {
     if (j >= 0) {
       used.add(j);
       const note = edges[j].note && edges[j].note !== edge.note ? `${edge.note}; ${edges[j].note}` : edge.note;
-      out.push({ store: edge.store, from: edge.from, to: edge.to, mode: edge.mode, lagAlarms: edge.lagAlarms, note, bothWays: true });
+      out.push({ ...edge, note, bothWays: true });
     } else {
-      out.push({ store: edge.store, from: edge.from, to: edge.to, mode: edge.mode, lagAlarms: edge.lagAlarms, note: edge.note, bothWays: false });
+      out.push({ ...edge, bothWays: false });
     }
   });
   return out;
@@ -174,5 +165,5 @@ export function collapseEdges(edges: ReplicationEdge[]): DrawnEdge[] {
 
 /** The data store's kind, by its id, for labels. */
 export function storeKind(doc: ResilienceReportDocument, id: string): string | undefined {
-  return (doc.dataStores ?? []).find((s) => s.id === id)?.kind;
+  return doc.dataStores.find((s) => s.id === id)?.kind;
 }

@@ -10,6 +10,7 @@
  */
 import {
   basisWord,
+  compareCodeUnits,
   collapseEdges,
   escapeXml,
   formatSeconds,
@@ -137,13 +138,13 @@ function table(caption: string | undefined, head: string[], rows: string[][], nu
 function summarySection(doc: ResilienceReportDocument): string {
   const s = doc.summary ?? ({ residencyViolations: 0, acknowledgements: 0 } as ResilienceReportDocument['summary']);
   const app = doc.app;
-  const anyIncomplete = (doc.routing ?? []).some((p) => !p.complete);
-  const worstPath = (doc.routing ?? []).find((p) => p.worstCaseSeconds === s.worstCaseFailoverSeconds);
+  const anyIncomplete = doc.routing.some((p) => !p.complete);
+  const worstPath = doc.routing.find((p) => p.worstCaseSeconds === s.worstCaseFailoverSeconds);
   const worstRegion = worstPath?.regions.find((r) => r.totalSeconds === worstPath.worstCaseSeconds);
   const cards: Array<[string, string]> = [
-    ['Posture', esc(postureWord(app?.posture ?? ''))],
-    ['Active Regions', esc((app?.activeRegions ?? []).join(', ') || 'none')],
-    ['Witness Region', esc(app?.witnessRegion ?? 'none')],
+    ['Posture', esc(postureWord(app.posture))],
+    ['Active Regions', esc(app.activeRegions.join(', ') || 'none')],
+    ['Witness Region', esc(app.witnessRegion ?? 'none')],
     ['Recovery objectives', s.objectivesMet === undefined ? 'none stated' : metHtml(s.objectivesMet)],
     ['Worst-case failover', s.worstCaseFailoverSeconds === undefined ? 'no routing path'
       : `${esc(`${anyIncomplete ? '≥ ' : ''}${formatSecondsLong(s.worstCaseFailoverSeconds)}`)}${worstPath ? `<br><span class="note">${esc(`${worstPath.path} path${worstRegion ? `, ${worstRegion.region}` : ''}`)}</span>` : ''}`],
@@ -153,10 +154,10 @@ function summarySection(doc: ResilienceReportDocument): string {
       : '<span class="ok">✓ 0 (none)</span>'],
     ['Acknowledged findings', esc(s.acknowledgements)],
   ];
-  if (app?.primaryRegion) cards.splice(2, 0, ['Primary Region', esc(app.primaryRegion)]);
+  if (app.primaryRegion) cards.splice(2, 0, ['Primary Region', esc(app.primaryRegion)]);
   return `<header>
-<h1>Resilience report: ${esc(app?.name ?? 'app')}</h1>
-<p class="meta">${esc(doc.generator ?? '')} · report schema version ${esc(doc.schemaVersion)} · topology <span class="path">${esc(app?.topologyPath ?? '')}</span></p>
+<h1>Resilience report: ${esc(app.name)}</h1>
+<p class="meta">${esc(doc.generator)} · report schema version ${esc(doc.schemaVersion)} · topology <span class="path">${esc(app.topologyPath)}</span></p>
 <dl class="summary">
 ${cards.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('\n')}
 </dl>
@@ -188,8 +189,8 @@ interface MergedTerm {
 
 function mergeTerms(path: RoutingPathEntry): MergedTerm[] {
   const merged: MergedTerm[] = [];
-  for (const region of path.regions ?? []) {
-    for (const term of region.terms ?? []) {
+  for (const region of path.regions) {
+    for (const term of region.terms) {
       const key = (t: MergedTerm | RoutingTermEntry) => `${t.branch ?? ''}\u0000${t.name}\u0000${t.basis}`;
       let m = merged.find((x) => key(x) === key(term) && !x.seconds.has(region.region));
       if (!m) {
@@ -248,23 +249,23 @@ function termTable(terms: MergedTerm[], regionCodes: string[], worstBranches: Se
 }
 
 function routingSection(doc: ResilienceReportDocument): string {
-  const paths = doc.routing ?? [];
+  const paths = doc.routing;
   if (!paths.length) {
     return `<section id="routing" aria-labelledby="h-routing"><h2 id="h-routing">Routing and failover budget</h2><p>The app has no routing path.</p></section>`;
   }
   const parts: string[] = [];
   for (const path of paths) {
     const worst = formatWorstCase(path.worstCaseSeconds, !path.complete);
-    const regions = path.regions ?? [];
+    const regions = path.regions;
     const regionRows = regions.map((r) => {
-      const lower = isLowerBound(path, r);
+      const lower = isLowerBound(r);
       return [
         esc(r.region),
         `<strong>${esc(formatWorstCase(r.totalSeconds, lower))}</strong>`,
         esc(formatSeconds(r.detectionSeconds)),
         esc(formatSeconds(r.ttlSeconds)),
         esc(r.worstBranch ?? '—'),
-        (r.unknownTerms ?? []).length ? `<span class="unknown">UNKNOWN: ${esc(r.unknownTerms.join('; '))}</span>` : 'none',
+        r.unknownTerms.length ? `<span class="unknown">UNKNOWN: ${esc(r.unknownTerms.join('; '))}</span>` : 'none',
       ];
     });
     const terms = mergeTerms(path);
@@ -276,7 +277,7 @@ function routingSection(doc: ResilienceReportDocument): string {
 ${table(undefined, ['Region', 'Worst case', 'Detection', 'TTL', 'Worst branch', 'Unknown terms'], regionRows, [1, 2, 3])}
 ${termsTable.replace('<table', `<table aria-label="Every term"`).replace('<thead>', `<caption>Every term, by detection branch${hasGeneric ? ' (‹Region› in a source stands for each Region’s own code)' : ''}</caption><thead>`)}</div>`);
   }
-  const caveats = paths.filter((p) => (p.caveats ?? []).length).map((p) =>
+  const caveats = paths.filter((p) => p.caveats.length).map((p) =>
     `<div class="caveat-group"><p><strong>${esc(routingPathTitle(p))} (${esc(p.path)} path)</strong></p><ul class="plain note">${p.caveats.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></div>`);
   return `<section id="routing" aria-labelledby="h-routing">
 <h2 id="h-routing">Routing and failover budget</h2>
@@ -290,9 +291,9 @@ ${caveats.length ? `<div class="caveats"><h3>Caveats</h3>\n${caveats.join('\n')}
 }
 
 function objectivesSection(doc: ResilienceReportDocument): string {
-  const objectives = doc.objectives ?? [];
+  const objectives = doc.objectives;
   const body = objectives.length ? objectives.map((o: ObjectivesEntry) => {
-    const rows = (o.checks ?? []).map((c) => [
+    const rows = o.checks.map((c) => [
       esc(c.objective),
       esc(c.subject),
       esc(formatWorstCase(c.seconds, !c.complete)),
@@ -309,17 +310,17 @@ ${body}
 }
 
 function dataSection(doc: ResilienceReportDocument): string {
-  const stores = doc.dataStores ?? [];
+  const stores = doc.dataStores;
   const storeRows = stores.map((s) => [
     `<span class="path">${esc(s.id)}</span>`,
     esc(s.kind),
     esc(modeWord(s.replicationMode)),
-    esc((s.members ?? []).map((m) => `${m.region} (${m.role})`).join(', ')),
+    esc(s.members.map((m) => `${m.region} (${m.role})`).join(', ')),
     esc(formatSeconds(s.worstCaseRpoSeconds)),
     `<span class="src">${esc(s.rpoBasis)}</span>`,
     esc(s.dataClass ?? '—'),
   ]);
-  const edges = doc.replication ?? [];
+  const edges = doc.replication;
   const edgeRows = edges.map((e) => [
     `<span class="path">${esc(e.store)}</span>`,
     esc(`${e.from} → ${e.to}`),
@@ -338,13 +339,13 @@ ${edges.length ? table(`Replication edges (${edges.length}${pairs ? `; ${pairs} 
 function residencySection(doc: ResilienceReportDocument): string {
   const r = doc.dataResidency ?? { guards: [], rules: [], resources: [], violations: [] };
   const parts: string[] = [];
-  if (!(r.guards ?? []).length && !(r.rules ?? []).length) {
+  if (!r.guards.length && !r.rules.length) {
     parts.push('<p>No data residency rules: the app has no <code>DataResidencyGuard</code>.</p>');
   } else {
     parts.push(table('Rules: where each data class may live', ['Data class', 'Allowed Regions', 'Guard'],
-      (r.rules ?? []).map((x) => [esc(x.dataClass), esc((x.allowedRegions ?? []).join(', ')), `<span class="path">${esc(x.guard)}</span>`])));
+      r.rules.map((x) => [esc(x.dataClass), esc(x.allowedRegions.join(', ')), `<span class="path">${esc(x.guard)}</span>`])));
   }
-  if ((r.resources ?? []).length) {
+  if (r.resources.length) {
     // One row per class and Region (an audit trail alone tags a dozen resources per Region); the resources in a <details>.
     const groups = new Map<string, typeof r.resources>();
     for (const x of r.resources) {
@@ -361,7 +362,7 @@ function residencySection(doc: ResilienceReportDocument): string {
   } else {
     parts.push('<p>No resource is tagged with a data class.</p>');
   }
-  if ((r.violations ?? []).length) {
+  if (r.violations.length) {
     parts.push(`<ul class="violations">${r.violations.map((v) =>
       `<li><span class="violation">⚠ VIOLATION</span> (guard <span class="path">${esc(v.guard)}</span>): ${esc(v.message)}</li>`).join('\n')}</ul>`);
   } else {
@@ -380,7 +381,7 @@ function drillSection(drill: DrillEntry | undefined): string {
 <p>No drill report was given. To show the last drill's measured times beside the budget, synthesize with <code>cdk synth -c multi-region-cdk:drill-report=&lt;file&gt;</code>.</p>
 </section>`;
   }
-  const rows = (drill.paths ?? []).map((p) => [
+  const rows = drill.paths.map((p) => [
     `${esc(p.path)}${p.budgetSeconds !== undefined && p.drillBudgetSeconds !== undefined && p.budgetSeconds !== p.drillBudgetSeconds
       ? ' <span class="note">(budget changed since the drill)</span>' : ''}`,
     p.measuredSeconds === undefined ? 'not measured (traffic did not move in time)' : esc(formatSeconds(p.measuredSeconds)),
@@ -406,7 +407,7 @@ function printedRuleCounts(acks: AcknowledgementEntry[]): Array<[string, number]
     const rule = a.id.replace(/\[.*\]$/s, '');
     counts.set(rule, (counts.get(rule) ?? 0) + 1);
   }
-  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...counts.entries()].sort(([a], [b]) => compareCodeUnits(a, b));
 }
 
 function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
@@ -418,7 +419,7 @@ function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
     if (!groups.has(a.id)) groups.set(a.id, []);
     groups.get(a.id)!.push(a);
   }
-  const ids = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = [...groups.keys()].sort(compareCodeUnits);
   const rows = ids.map((id) => {
     const list = groups.get(id)!;
     const reasons = [...new Set(list.map((a) => a.reason))];
@@ -441,13 +442,13 @@ function acknowledgementsSection(acks: AcknowledgementEntry[]): string {
 
 /** The whole report as one self-contained HTML page. */
 export function renderReportHtml(doc: ResilienceReportDocument): string {
-  const name = doc.app?.name ?? 'app';
+  const name = doc.app.name;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${esc(doc.generator ?? '')}">
+<meta name="generator" content="${esc(doc.generator)}">
 <title>Resilience report: ${esc(name)}</title>
 <style>${CSS}</style>
 </head>
@@ -462,10 +463,10 @@ ${objectivesSection(doc)}
 ${dataSection(doc)}
 ${residencySection(doc)}
 ${drillSection(doc.drill)}
-${acknowledgementsSection(doc.acknowledgements ?? [])}
+${acknowledgementsSection(doc.acknowledgements)}
 </div>
 </main>
-<footer>Rendered by ${esc(doc.generator ?? 'multi-region-cdk')} from the report document (<code>report.json</code>, schema version ${esc(doc.schemaVersion)}). Words and line styles carry every meaning; colour only repeats them.</footer>
+<footer>Rendered by ${esc(doc.generator)} from the report document (<code>report.json</code>, schema version ${esc(doc.schemaVersion)}). Words and line styles carry every meaning; colour only repeats them.</footer>
 </div>
 </body>
 </html>

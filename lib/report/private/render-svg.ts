@@ -26,7 +26,6 @@ import {
   isLowerBound,
   lagBandText,
   modeWord,
-  pathWorstCase,
   postureWord,
   roleWord,
   routingPathTitle,
@@ -36,7 +35,7 @@ import {
 import type { RegionEntry, ResilienceReportDocument } from './schema';
 
 /** A generic stack: nothing to fetch, whatever the viewer has. */
-export const SVG_FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
+const SVG_FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
 
 const MARGIN = 20;
 const GUTTER = 176;
@@ -112,7 +111,7 @@ function charWidth(ch: string): number {
 }
 
 /** Estimated width of `text` at `size` px. */
-export function textWidth(text: string, size: number, bold = false): number {
+function textWidth(text: string, size: number, bold = false): number {
   let w = 0;
   for (const ch of text) w += charWidth(ch);
   return w * size * (bold ? 1.08 : 1);
@@ -186,11 +185,11 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
   const sections: Section[] = [];
   sections.push({
     heading: 'Stacks',
-    items: (region.stacks ?? []).map((s) => ({ main: s.stackName, sub: s.path, full: `stack ${s.stackName} (${s.path})` })),
+    items: region.stacks.map((s) => ({ main: s.stackName, sub: s.path, full: `stack ${s.stackName} (${s.path})` })),
   });
   sections.push({
     heading: 'Keys',
-    items: (region.keys ?? []).map((k) => ({
+    items: region.keys.map((k) => ({
       main: k.alias ?? 'KMS key',
       sub: k.path,
       full: `KMS key ${k.path}${k.alias ? ` (${k.alias})` : ''}`,
@@ -198,9 +197,9 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
   });
   sections.push({
     heading: 'Data stores',
-    items: (region.dataStores ?? []).map((d) => {
+    items: region.dataStores.map((d) => {
       const kind = storeKind(doc, d.id);
-      const dataClass = (doc.dataStores ?? []).find((s) => s.id === d.id)?.dataClass;
+      const dataClass = doc.dataStores.find((s) => s.id === d.id)?.dataClass;
       const sub = [kind, dataClass ? `data class ${dataClass}` : undefined].filter((x) => x).join(' · ');
       return {
         main: `${shortName(d.id)} · ${d.role}`,
@@ -211,27 +210,27 @@ function regionSections(doc: ResilienceReportDocument, region: RegionEntry): Sec
   });
   sections.push({
     heading: 'Endpoints',
-    items: (region.endpoints ?? []).map((e) => ({
+    items: region.endpoints.map((e) => ({
       main: e.description,
       maxLines: 1,
-      sub: (e.paths ?? []).length ? `routed by: ${(e.paths ?? []).join(', ')}` : 'not routed',
-      full: `${e.description}; DNS name ${e.dnsName}; routing paths: ${(e.paths ?? []).join(', ') || 'none'}`,
+      sub: e.paths.length ? `routed by: ${e.paths.join(', ')}` : 'not routed',
+      full: `${e.description}; DNS name ${e.dnsName}; routing paths: ${e.paths.join(', ') || 'none'}`,
     })),
   });
   sections.push({
     heading: 'Probes',
-    items: (region.probes ?? []).map((p) => ({ main: p.description, sub: `${p.kind} · ${p.path}`, full: `${p.kind} probe ${p.path}: ${p.description}` })),
+    items: region.probes.map((p) => ({ main: p.description, sub: `${p.kind} · ${p.path}`, full: `${p.kind} probe ${p.path}: ${p.description}` })),
   });
   sections.push({
     heading: 'Services',
-    items: (region.services ?? []).map((s) => ({ main: s.description, sub: s.path, full: `${s.description} (${s.path})` })),
+    items: region.services.map((s) => ({ main: s.description, sub: s.path, full: `${s.description} (${s.path})` })),
   });
   const residency = doc.dataResidency;
-  if ((residency?.resources ?? []).length) {
+  if (residency.resources.length) {
     // A resource a guard rejects is drawn on its own and marked; the others are counted per class
     // (an audit trail alone tags a dozen resources per Region).
     const here = residency.resources.filter((r) => r.region === region.region);
-    const violationsOf = (path: string) => (residency.violations ?? []).filter((v) => v.message.includes(path));
+    const violationsOf = (path: string) => residency.violations.filter((v) => v.message.includes(path));
     const rejected = here.filter((r) => violationsOf(r.path).length > 0);
     const byClass = new Map<string, typeof here>();
     for (const r of here.filter((x) => !rejected.includes(x))) byClass.set(r.dataClass, [...(byClass.get(r.dataClass) ?? []), r]);
@@ -401,13 +400,13 @@ function markers(): string {
 /** A sentence per part, for screen readers (`<desc>`). */
 function description(doc: ResilienceReportDocument): string {
   const parts: string[] = [];
-  parts.push(`${doc.app?.name ?? 'app'}, ${postureWord(doc.app?.posture ?? '')}.`);
-  parts.push(`Regions: ${(doc.regions ?? []).map((r) => `${r.region} (${roleWord(r)})`).join(', ') || 'none'}.`);
-  for (const path of doc.routing ?? []) {
-    const regions = (path.regions ?? []).map((r) => `${r.region} ${formatWorstCase(r.totalSeconds, isLowerBound(path, r))}`).join(', ');
+  parts.push(`${doc.app.name}, ${postureWord(doc.app.posture)}.`);
+  parts.push(`Regions: ${doc.regions.map((r) => `${r.region} (${roleWord(r)})`).join(', ') || 'none'}.`);
+  for (const path of doc.routing) {
+    const regions = path.regions.map((r) => `${r.region} ${formatWorstCase(r.totalSeconds, isLowerBound(r))}`).join(', ');
     parts.push(`Routing path ${path.path} (${routingPathTitle(path)}): worst-case failover ${regions}.`);
   }
-  for (const edge of collapseEdges(doc.replication ?? [])) {
+  for (const edge of collapseEdges(doc.replication)) {
     const dir = edge.bothWays ? `${edge.from} and ${edge.to}, both ways` : `${edge.from} to ${edge.to}`;
     const band = edge.mode === 'ASYNCHRONOUS' || edge.lagAlarms ? `, ${lagBandText(edge.lagAlarms)}` : '';
     parts.push(`Replication of ${edge.store}: ${dir}, ${modeWord(edge.mode)}${band}.`);
@@ -472,8 +471,8 @@ function legend(x: number, y: number, hasRouting: boolean): { svg: string; heigh
 
 /** The topology of the report as a standalone SVG document. */
 export function renderTopologySvg(doc: ResilienceReportDocument): string {
-  const regions = doc.regions ?? [];
-  const routing = doc.routing ?? [];
+  const regions = doc.regions;
+  const routing = doc.routing;
   const n = Math.max(regions.length, 1);
   const x0 = MARGIN + GUTTER + 14;
   const columnX = (i: number) => x0 + i * (COL_W + COL_GAP);
@@ -483,9 +482,9 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
 
   const body: string[] = [];
   const app = doc.app;
-  const appTitle = `${app?.name ?? 'app'}: Regions, replication and routing`;
+  const appTitle = `${app.name}: Regions, replication and routing`;
   body.push(text(MARGIN, MARGIN + 14, appTitle, `font-size="16" font-weight="700" fill="${TEXT}"`));
-  body.push(text(MARGIN, MARGIN + 30, `${postureWord(app?.posture ?? '')}; ${regions.length} Region${regions.length === 1 ? '' : 's'}; ${doc.generator ?? ''}`, `font-size="10.5" fill="${MUTED}"`));
+  body.push(text(MARGIN, MARGIN + 30, `${postureWord(app.posture)}; ${regions.length} Region${regions.length === 1 ? '' : 's'}; ${doc.generator}`, `font-size="10.5" fill="${MUTED}"`));
 
   // ---- Routing bands ----
   const bandsTop = MARGIN + TITLE_H + 6;
@@ -497,18 +496,18 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
   const bridges: string[] = [];
   routing.forEach((path, k) => {
     const title = routingPathTitle(path);
-    const worst = pathWorstCase(path);
+    const worst = { seconds: path.worstCaseSeconds, lowerBound: !path.complete };
     const y = busY(k);
     body.push(`<g><title>${escapeXml(`${title} (${path.path} path, ${path.constructPath}): worst case ${formatWorstCase(worst.seconds, worst.lowerBound)}; ${path.formula}`)}</title>`
       + text(MARGIN, y - 12, truncate(title, GUTTER - 4, 12, true), `font-size="12" font-weight="700" fill="${TEXT}"`)
       + text(MARGIN, y + 1, truncate(`${path.path} path · worst ${formatWorstCase(worst.seconds, worst.lowerBound)}`, GUTTER - 4, 10), `font-size="10" fill="${MUTED}"`)
       + '</g>');
-    const routed = (path.regions ?? []).filter((r) => columnIndex.has(r.region));
+    const routed = path.regions.filter((r) => columnIndex.has(r.region));
     const xs = routed.map((r) => dropX(columnIndex.get(r.region)!, k));
     const busEnd = xs.length ? Math.max(...xs) : MARGIN + GUTTER;
     body.push(`<line x1="${num(MARGIN)}" y1="${num(y + 5)}" x2="${num(busEnd)}" y2="${num(y + 5)}" stroke="#222" stroke-width="1.6"/>`);
     routed.forEach((r, i) => {
-      const figure = formatWorstCase(r.totalSeconds, isLowerBound(path, r));
+      const figure = formatWorstCase(r.totalSeconds, isLowerBound(r));
       routeDrops.push({
         x: xs[i],
         k,
@@ -554,7 +553,7 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
   });
 
   // ---- Replication lanes ----
-  const placed = placeEdges(collapseEdges(doc.replication ?? []), columnIndex, columnX);
+  const placed = placeEdges(collapseEdges(doc.replication), columnIndex, columnX);
   const laneCount = placed.length ? Math.max(...placed.map((p) => p.lane)) + 1 : 0;
   const laneHeights: number[] = [];
   for (let l = 0; l < laneCount; l++) {
@@ -586,18 +585,18 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
   const leg = legend(MARGIN, colTop, routing.length > 0);
   body.push(leg.svg);
   let gutterBottom = colTop + leg.height;
-  const rules = doc.dataResidency?.rules ?? [];
+  const rules = doc.dataResidency.rules;
   if (rules.length) {
     let cy = gutterBottom + 4;
     body.push(text(MARGIN, cy + 11, 'DATA CLASSES: ALLOWED IN', `font-size="9.5" font-weight="700" letter-spacing="0.8" fill="${MUTED}"`));
     cy += 18;
     for (const rule of rules) {
-      const lines = wrapText(`${rule.dataClass}: ${(rule.allowedRegions ?? []).join(', ') || 'no Region'}`, GUTTER - 8, 10, 3);
-      body.push(`<g><title>${escapeXml(`data class ${rule.dataClass} may live only in ${(rule.allowedRegions ?? []).join(', ')} (guard ${rule.guard})`)}</title>${
+      const lines = wrapText(`${rule.dataClass}: ${rule.allowedRegions.join(', ') || 'no Region'}`, GUTTER - 8, 10, 3);
+      body.push(`<g><title>${escapeXml(`data class ${rule.dataClass} may live only in ${rule.allowedRegions.join(', ')} (guard ${rule.guard})`)}</title>${
         lines.map((l, i) => text(MARGIN, cy + 10 + i * 13, l, `font-size="10" fill="${TEXT}"`)).join('')}</g>`);
       cy += lines.length * 13 + 4;
     }
-    const violations = (doc.dataResidency?.violations ?? []).length;
+    const violations = doc.dataResidency.violations.length;
     if (violations) {
       body.push(text(MARGIN, cy + 12, `⚠ ${violations} VIOLATION${violations === 1 ? '' : 'S'}`, `font-size="11" font-weight="700" fill="${ALERT}"`));
       cy += 18;
@@ -607,7 +606,7 @@ export function renderTopologySvg(doc: ResilienceReportDocument): string {
 
   const height = Math.ceil(Math.max(lanesBottom, gutterBottom) + MARGIN);
   const w = Math.ceil(width);
-  const title = `Resilience topology of ${app?.name ?? 'the app'}`;
+  const title = `Resilience topology of ${app.name}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${height}" viewBox="0 0 ${w} ${height}" role="img" aria-labelledby="mrc-topology-title mrc-topology-desc" font-family="${escapeXml(SVG_FONT_FAMILY)}">`,
     `<title id="mrc-topology-title">${escapeXml(title)}</title>`,

@@ -45,15 +45,18 @@ function fixture(name: string): ResilienceReportDocument {
  * library writes at synth, so these cases open the real cdk.out/resilience/ files.
  */
 const synthesized = new Map<string, string>();
-function synthesize(name: string, build: (app: App) => void): string {
+function synthesize(name: string, build: (app: App) => void, synthFails: boolean): string {
   if (!synthesized.has(name)) {
     const app = newTestApp();
     build(app);
+    let failed = false;
     try {
       app.synth();
     } catch {
       // A failing synth (a residency violation) still writes its report; the case checks it shows why.
+      failed = true;
     }
+    if (failed !== synthFails) throw new Error(`synth of ${name} ${failed ? 'failed' : 'succeeded'}, expected it to ${synthFails ? 'fail' : 'succeed'}`);
     synthesized.set(name, path.join(app.outdir, 'resilience'));
   }
   return synthesized.get(name)!;
@@ -66,16 +69,16 @@ function residencyViolationApp(app: App): void {
   DataResidency.tag(new sqs.Queue(topology.regionalStack('eu-central-1'), 'Customers', { enforceSSL: true }), DataClass.PII);
 }
 
-function synthesizedCase(name: string, build: (app: App) => void, onePage?: boolean): ReportPageCase {
-  const read = (file: string) => fs.readFileSync(path.join(synthesize(name, build), file), 'utf8');
-  return { name, doc: () => JSON.parse(read('report.json')), html: () => read('report.html'), onePage };
+function synthesizedCase(name: string, build: (app: App) => void, opts: { onePage?: boolean; synthFails?: boolean } = {}): ReportPageCase {
+  const read = (file: string) => fs.readFileSync(path.join(synthesize(name, build, opts.synthFails ?? false), file), 'utf8');
+  return { name, doc: () => JSON.parse(read('report.json')), html: () => read('report.html'), onePage: opts.onePage };
 }
 
 /** Add a case here to open another page. */
 const CASES: ReportPageCase[] = [
   // What `npx cdk synth` writes for bin/app.ts.
-  synthesizedCase('synth-default-app', (app) => { buildDefaultApp(app); }, true),
-  synthesizedCase('synth-residency-violation', residencyViolationApp),
+  synthesizedCase('synth-default-app', (app) => { buildDefaultApp(app); }, { onePage: true }),
+  synthesizedCase('synth-residency-violation', residencyViolationApp, { synthFails: true }),
   {
     name: 'default-app',
     doc: () => fixture('default-app'),
