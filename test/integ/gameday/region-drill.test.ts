@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeAcceleratorCommand, DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand,
 } from '@aws-sdk/client-global-accelerator';
@@ -67,9 +67,32 @@ interface Fixture {
   dials: Record<string, number>;
   checks: Record<string, string>;
   alarms: Record<string, string>;
-  /** The namespace of the alarms' RegionHealthy metric (one per fixture, so a datapoint of one test cannot trip another's alarm). */
-  alarmNamespace: string;
   executionId: string;
+}
+
+/** A Region's "unhealthy" alarm on a metric nobody publishes. */
+async function putHealthAlarm(region: string, name: string, treatMissingData: 'missing' | 'breaching'): Promise<void> {
+  await cw(region).send(new PutMetricAlarmCommand({
+    AlarmName: name, Namespace: 'Test/Drill', MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }],
+    Statistic: 'Minimum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: treatMissingData,
+  }));
+}
+
+/**
+ * Puts a Region's alarm into ALARM the way CloudWatch does, by its own evaluation: missing data
+ * counts as breaching, and the test waits until LocalStack has evaluated it. SetAlarmState is not
+ * enough: it lasts only until the next evaluation, and LocalStack evaluates an alarm as soon as it
+ * is put, on a thread of its own, so an evaluation already under way can overwrite it.
+ */
+async function markUnhealthy(region: string, name: string): Promise<void> {
+  await putHealthAlarm(region, name, 'breaching');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const alarm = (await cw(region).send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms?.[0];
+    if (alarm?.StateValue === 'ALARM' && alarm.StateReason?.startsWith('Threshold Crossed')) return;
+    if (Date.now() > deadline) throw new Error(`alarm ${name} was not evaluated into ALARM within 10 s (state ${alarm?.StateValue}: ${alarm?.StateReason})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, string> }) => string; clock?: () => number; journal?: 'memory' | 's3' } = {}): Promise<Fixture> {
@@ -84,10 +107,7 @@ async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, strin
     }));
     checks[region] = hc.HealthCheck!.Id!;
     alarms[region] = `drill-${run}-${region}-unhealthy`;
-    await cw(region).send(new PutMetricAlarmCommand({
-      AlarmName: alarms[region], Namespace: `Test/Drill/${run}`, MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: region }],
-      Statistic: 'Minimum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'LessThanThreshold',
-    }));
+    await putHealthAlarm(region, alarms[region], 'missing');
     await cw(region).send(new SetAlarmStateCommand({ AlarmName: alarms[region], StateValue: 'OK', StateReason: 'test: healthy' }));
   }
   const dials = { [GROUP('us-east-1')]: 100, [GROUP('us-east-2')]: 100 };
@@ -117,7 +137,7 @@ async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, strin
     journal: opts.journal === 'memory' ? new MemoryJournalStore() : new S3JournalStore(s3, bucket),
     now: opts.clock,
   };
-  return { config, clients, dials, checks, alarms, alarmNamespace: `Test/Drill/${run}`, executionId: `arn:aws:states:us-west-2:${ACCOUNT}:execution:drill:run-${run}` };
+  return { config, clients, dials, checks, alarms, executionId: `arn:aws:states:us-west-2:${ACCOUNT}:execution:drill:run-${run}` };
 }
 
 /**
@@ -250,20 +270,13 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
 
   test('refuses, changing nothing, when another Region is unhealthy (never the last healthy Region)', async () => {
     const f = await fixture();
-    // A breaching datapoint first: SetAlarmState lasts only until the alarm's next evaluation, which
-    // then finds the data in ALARM too, so the state cannot flip back before the preflight reads it.
-    await cw('us-east-2').send(new PutMetricDataCommand({ Namespace: f.alarmNamespace, MetricData: [
-      { MetricName: 'RegionHealthy', Dimensions: [{ Name: 'Region', Value: 'us-east-2' }], Value: 0, Timestamp: new Date() },
-    ] }));
-    await cw('us-east-2').send(new SetAlarmStateCommand({ AlarmName: f.alarms['us-east-2'], StateValue: 'ALARM', StateReason: 'test: us-east-2 down' }));
+    await markUnhealthy('us-east-2', f.alarms['us-east-2']);
     const attempt = preflight(f.config, f.clients, { region: 'us-east-1', confirmation: 'us-east-1', executionId: f.executionId });
     await expect(attempt).rejects.toThrow(DrillRefused);
     await expect(attempt).rejects.toThrow(`us-east-2: ${f.alarms['us-east-2']} in ALARM`);
     expect(await inverted(f.checks['us-east-1'])).toBe(false);
     expect(f.dials[GROUP('us-east-1')]).toBe(100);
-    // The data-path check after a take-out reports the same. SetAlarmState lasts only until the
-    // alarm's next evaluation (in AWS as in LocalStack), so the state is set again right before.
-    await cw('us-east-2').send(new SetAlarmStateCommand({ AlarmName: f.alarms['us-east-2'], StateValue: 'ALARM', StateReason: 'test: us-east-2 down' }));
+    // The data-path check after a take-out reports the same.
     expect((await checkDataPath(f.config, f.clients, { region: 'us-east-1' })).ok).toBe(false);
   });
 
