@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { CloudWatchClient, MetricDatum, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { DSQLClient, GetClusterCommand } from '@aws-sdk/client-dsql';
 import { describeError, publishMetrics, PublishResult } from '../shared/metrics';
+import { dsqlStateServes } from '../shared/dsql-states';
 
 /** One HTTP(S) endpoint to probe. */
 export interface HealthTarget {
@@ -63,7 +64,7 @@ export interface DsqlResult {
 /** Summary returned by every run, whatever failed. */
 export interface HealthProbeSummary {
   readonly region: string;
-  /** True when every target answered as expected and the DSQL cluster (if any) is ACTIVE. */
+  /** True when every target answered as expected and the DSQL cluster (if any) is in a serving state. */
   readonly regionHealthy: boolean;
   readonly targets: TargetResult[];
   readonly dsql?: DsqlResult;
@@ -145,11 +146,11 @@ export function checkTarget(target: HealthTarget, timeoutMs: number): Promise<Ta
   });
 }
 
-/** Reads the DSQL cluster's status; ACTIVE is healthy. Never throws. */
+/** Reads the DSQL cluster's status; ACTIVE, IDLE, INACTIVE and UPDATING are healthy (see DSQL_SERVING_STATES). Never throws. */
 export async function checkDsqlCluster(dsql: DSQLClient, identifier: string): Promise<DsqlResult> {
   try {
     const out = await dsql.send(new GetClusterCommand({ identifier }));
-    return { identifier, status: out.status, healthy: out.status === 'ACTIVE' };
+    return { identifier, status: out.status, healthy: dsqlStateServes(out.status) };
   } catch (err) {
     return { identifier, healthy: false, error: describeError(err) };
   }

@@ -43,7 +43,9 @@ export interface HealthProbeProps {
 
   /**
    * ARN of the Region's Aurora DSQL cluster: the probe reads its status with GetCluster and
-   * counts anything but ACTIVE as unhealthy.
+   * counts ACTIVE and the documented normal states IDLE, INACTIVE and UPDATING as healthy
+   * (Aurora DSQL User Guide, "Cluster lifecycle"), anything else (creating, pending setup,
+   * deleting, failed, gone) as unhealthy.
    * @default - no cluster check
    */
   readonly dsqlClusterArn?: string;
