@@ -12,6 +12,7 @@ export * from './routing/failover-budget-report';
 export * from './routing/dns-routing';
 export * from './routing/accelerator-routing';
 export * from './routing/minimal-regional-endpoint';
+export * from './routing/deep-health-endpoint';
 export * from './routing/recovery-objectives';
 export * from './data/replicated-data-store';
 export * from './data/dsql-cluster';

@@ -9,7 +9,7 @@ import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/mul
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
 import { CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, DeepHealthController } from './private/deep-health-controller';
-import { alarmTerms, targetHealthTerm } from './private/detection-terms';
+import { alarmTerms, targetHealthTerms } from './private/detection-terms';
 import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
 import { markUnknownFailoverTerms } from './private/unknown-terms';
 import { RegionalEndpointKind } from './regional-endpoint';
@@ -89,6 +89,16 @@ export interface AcceleratorRoutingProps {
    * @default Duration.seconds(30)
    */
   readonly dialPropagation?: Duration;
+
+  /**
+   * For the failover budget: how long Global Accelerator takes to stop sending new connections to
+   * a load balancer once its target health turns unhealthy. AWS documents no figure for that; the
+   * closest is the "about 30 seconds" it gives for the way back (Global Accelerator Developer
+   * Guide, "Failover for unhealthy endpoints"), so the budget shows an ASSUMED 30 s. Set it to a
+   * figure you measured (the budget then marks it DECLARED).
+   * @default Duration.seconds(30)
+   */
+  readonly targetHealthPropagation?: Duration;
 }
 
 /**
@@ -153,7 +163,7 @@ export class AcceleratorRouting extends Construct {
         trafficDialPercentage: dial,
       }));
       dials.set(r.region, dial);
-      times.push(regionFailoverTime(r.region, this.termsOf(r, follow, props.dialPropagation)));
+      times.push(regionFailoverTime(r.region, this.termsOf(r, follow, props.dialPropagation, props.targetHealthPropagation)));
     }
 
     if (follow) {
@@ -177,7 +187,7 @@ export class AcceleratorRouting extends Construct {
       path: 'accelerator',
       constructPath: this.node.path,
       routingPolicy: 'accelerator',
-      formula: 'max(ELB target health: interval x unhealthy threshold; deep-health alarm + controller: publishing interval + datapoints x period + controller reaction + run + dial propagation) (no DNS TTL behind the static IPs)',
+      formula: 'max(target health: deep-health cache + unhealthy threshold x interval + timeout + Global Accelerator acting on it; deep-health alarm + controller: publishing interval + datapoints x period + controller reaction + run + dial propagation (a control plane)) (no DNS TTL behind the static IPs)',
       regions: times,
       caveats: [
         'For load balancer endpoints Global Accelerator follows Elastic Load Balancing target health and ignores the endpoint group\'s own health-check settings (Global Accelerator Developer Guide, "Endpoint groups for standard accelerators").',
@@ -200,8 +210,16 @@ export class AcceleratorRouting extends Construct {
     Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
   }
 
-  private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration): FailoverTerm[] {
-    const terms: FailoverTerm[] = [targetHealthTerm(r, 'target health')];
+  private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration, targetHealthPropagation?: Duration): FailoverTerm[] {
+    const terms: FailoverTerm[] = [...targetHealthTerms(r, 'target health'), {
+      name: 'Global Accelerator acts on the load balancer\'s health change',
+      seconds: (targetHealthPropagation ?? Duration.seconds(30)).toSeconds(),
+      source: targetHealthPropagation ? 'AcceleratorRouting targetHealthPropagation, as measured by the app'
+        : 'AWS documents no figure for taking an unhealthy endpoint out; the closest documented figure is that traffic returns to a recovered endpoint "in about 30 seconds" '
+          + '(Global Accelerator Developer Guide, "Failover for unhealthy endpoints"); set AcceleratorRouting targetHealthPropagation to a measured figure',
+      basis: targetHealthPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+      branch: 'target health',
+    }];
     if (follow && r.healthAlarm) {
       const branch = 'deep-health alarm + controller';
       terms.push(...alarmTerms(r, branch), {
@@ -221,8 +239,10 @@ export class AcceleratorRouting extends Construct {
         seconds: (dialPropagation ?? Duration.seconds(30)).toSeconds(),
         source: dialPropagation ? 'AcceleratorRouting dialPropagation'
           : 'AWS documents no figure (Global Accelerator Developer Guide, "Use traffic dials"); set AcceleratorRouting dialPropagation to a measured figure',
-        basis: dialPropagation ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
+        basis: dialPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
         branch,
+        // The controller's dial change is a control-plane call, and the only API Region is us-west-2.
+        controlPlane: `Global Accelerator UpdateEndpointGroup (${GLOBAL_ACCELERATOR_REGION})`,
       });
     }
     return terms;

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Annotations, CrossStackReferences, Duration, ReferenceStrength, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -10,9 +11,10 @@ import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
 import { EndpointHealthCheckProtocol, defaultPortOf } from './health-check-protocol';
 import { RegionalEndpoint } from './regional-endpoint';
+import { deepHealthTimingOf } from './deep-health-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
 import { alarmTerms, ELB_ALIAS_TTL_SECONDS, ELB_ALIAS_TTL_SOURCE } from './private/detection-terms';
-import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
+import { describeBudget, pathBudget, regionFailoverTime, unknownTerm } from './private/failover-math';
 import { checkInterval, checkRecordInZone, checkThreshold, normalizeDomainName } from './routing-validation';
 
 /** Regions Route 53 can run health checkers in (the `Regions` of a health check). */
@@ -105,6 +107,26 @@ export interface DnsRoutingProps {
    * @default Duration.seconds(60)
    */
   readonly alarmHealthCheckDelay?: Duration;
+
+  /**
+   * For the failover budget: how long Route 53 takes from a health check turning unhealthy to
+   * DNS answers without the Region. AWS documents no figure for that; the closest is that record
+   * changes "generally propagate to all Route 53 name servers ... within 60 seconds" (Route 53 API
+   * Reference, ChangeResourceRecordSets), so the budget shows an ASSUMED 60 s. Set it to a figure
+   * you measured (the budget then marks it DECLARED).
+   * @default Duration.seconds(60)
+   */
+  readonly healthChangePropagation?: Duration;
+
+  /**
+   * Whether records for load balancers with a canonical hosted zone id are aliases. An alias
+   * answer carries the load balancer's own TTL of 60 s, which every failover then pays; with
+   * `false` the records are CNAMEs to the load balancer's name with `ttl` (for example 10 s), at
+   * the price of Route 53 billing CNAME queries (alias queries to a load balancer are free), no
+   * CNAME at the zone apex, and no evaluateTargetHealth (the record's health check guards it).
+   * @default true
+   */
+  readonly aliasRecords?: boolean;
 }
 
 /**
@@ -113,9 +135,12 @@ export interface DnsRoutingProps {
  * active-passive one. Put it in `topology.globalStack` (us-east-1), where the health checks'
  * metrics and their alarms live.
  *
- * A Region with a `healthAlarm` gets a CALCULATED health check that is healthy only while both
- * its endpoint check and a CLOUDWATCH_METRIC check on the alarm are healthy. The alarm stays in
- * its own Region: Route 53 names it by name and Region.
+ * A Region with a `deepHealthUrl` gets an HTTPS health check on that URL, and its record a
+ * CALCULATED check that is healthy only while the endpoint check and the deep-health check are:
+ * DNS follows the Region's deep health on Route 53's data plane. A Region with a `healthAlarm`
+ * gets a CLOUDWATCH_METRIC check on the alarm in that CALCULATED check too; Route 53 follows an
+ * alarm's data stream with its own copy of the alarm's settings and does not support M-out-of-N
+ * alarms, so such alarms are refused, and the check is replaced whenever the alarm's settings change.
  */
 export class DnsRouting extends Construct {
   /** `latency` or `failover`. */
@@ -130,6 +155,9 @@ export class DnsRouting extends Construct {
   private readonly endpointHealthChecks = new Map<string, route53.IHealthCheck>();
   private readonly recordsByRegion = new Map<string, route53.RecordSet>();
   private readonly endpointAlarmsByRegion = new Map<string, cloudwatch.Alarm>();
+  private readonly deepHealthChecks = new Map<string, route53.IHealthCheck>();
+  private readonly deepHealthAlarmsByRegion = new Map<string, cloudwatch.Alarm>();
+  private readonly aliasRecords: boolean;
 
   constructor(scope: Construct, id: string, props: DnsRoutingProps) {
     super(scope, id);
@@ -163,6 +191,10 @@ export class DnsRouting extends Construct {
     }
     const evaluateTargetHealth = props.evaluateTargetHealth ?? failover;
     const isApex = this.recordName === normalizeDomainName(zoneName);
+    this.aliasRecords = props.aliasRecords ?? true;
+    for (const r of regions) {
+      if (r.healthAlarm) checkAlarmForRoute53(r);
+    }
 
     const times: RegionFailoverTime[] = [];
     for (const r of regions) {
@@ -187,21 +219,32 @@ export class DnsRouting extends Construct {
         })));
       }
 
-      const recordCheck = r.healthAlarm
-        ? this.deepHealthCheck(r, endpointCheck, props.insufficientDataHealthStatus)
+      const deepCheck = r.deepHealthUrl !== undefined ? this.newDeepHealthCheck(r, intervalSeconds, failureThreshold, checkerRegions) : undefined;
+      if (deepCheck && (props.endpointAlarms ?? true)) {
+        this.deepHealthAlarmsByRegion.set(r.region, registerAlarm(this.healthCheckStatus(deepCheck, {}).createAlarm(this, `DeepHealthUnhealthy-${r.region}`, {
+          alarmDescription: `Route 53 sees the deep health of ${r.region} (${r.deepHealthUrl}) as unhealthy, so its record leaves DNS.`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })));
+      }
+      const recordCheck = r.healthAlarm || deepCheck
+        ? this.combinedCheck(r, endpointCheck, deepCheck, props.insufficientDataHealthStatus)
         : endpointCheck;
       this.recordHealthChecks.set(r.region, recordCheck);
 
       const role = failover ? (r.region === props.topology.primaryRegion ? route53.Failover.PRIMARY : route53.Failover.SECONDARY) : undefined;
       this.recordsByRegion.set(r.region, this.newRecord(r, props.hostedZone, recordCheck, role, ttl, isApex, evaluateTargetHealth));
-      times.push(regionFailoverTime(r.region, this.termsOf(r, intervalSeconds, failureThreshold, ttl, props.alarmHealthCheckDelay)));
+      times.push(regionFailoverTime(r.region, this.termsOf(r, protocol, intervalSeconds, failureThreshold, ttl, props.alarmHealthCheckDelay, props.healthChangePropagation)));
     }
 
     this.failoverBudget = pathBudget({
       path: 'dns',
       constructPath: this.node.path,
       routingPolicy: this.routingPolicy,
-      formula: 'max(endpoint check: interval x failure threshold; deep-health alarm: publishing interval + datapoints x period + Route 53 alarm-check delay) + the TTL resolvers get (record TTL, or 60 s for a load balancer alias)',
+      formula: 'max(endpoint check: failure threshold x (interval + per-check timeouts); deep health: cache + failure threshold x (interval + 4 s + 2 s); deep-health alarm: publishing interval + evaluation periods x period + Route 53 alarm-check delay) '
+        + '+ Route 53 acting on the health change + the TTL resolvers get (record TTL, or 60 s for a load balancer alias)',
       regions: times,
       caveats: [
         'Resolvers and clients that ignore the TTL keep the failed answer longer; established connections stay on the failed Region until they break.',
@@ -216,26 +259,52 @@ export class DnsRouting extends Construct {
     Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
   }
 
-  private termsOf(r: RoutedRegion, intervalSeconds: number, failureThreshold: number, ttl: Duration, alarmCheckDelay?: Duration): FailoverTerm[] {
+  private termsOf(r: RoutedRegion, protocol: EndpointHealthCheckProtocol, intervalSeconds: number, failureThreshold: number, ttl: Duration,
+    alarmCheckDelay?: Duration, healthChangePropagation?: Duration): FailoverTerm[] {
+    const timeouts = checkTimeoutsOf(protocol);
     const terms: FailoverTerm[] = [{
-      name: 'Route 53 endpoint health check: interval x failure threshold',
-      seconds: intervalSeconds * failureThreshold,
-      source: `${intervalSeconds} s x ${failureThreshold} (DnsRouting healthCheckInterval, failureThreshold)`,
+      name: 'Route 53 endpoint health check: failure threshold x (request interval + per-check timeouts)',
+      seconds: failureThreshold * (intervalSeconds + timeouts.seconds),
+      source: `${failureThreshold} x (${intervalSeconds} s + ${timeouts.seconds} s) (DnsRouting failureThreshold, healthCheckInterval; ${timeouts.source})`,
       basis: FailoverTermBasis.CONFIGURED,
       branch: 'endpoint check',
     }];
+    if (r.deepHealthUrl !== undefined) {
+      const branch = 'deep health';
+      const timing = deepHealthTimingOf(r.deepHealthUrl);
+      const https = checkTimeoutsOf(EndpointHealthCheckProtocol.HTTPS);
+      terms.push(timing
+        ? { name: 'deep-health cache: a healthy answer cached just before the failure is served this long', seconds: timing.cacheSeconds, source: timing.source, basis: FailoverTermBasis.CONFIGURED, branch }
+        : r.deepHealthCacheTime
+          ? { name: 'deep-health cache: a healthy answer cached just before the failure is served this long', seconds: r.deepHealthCacheTime.toSeconds(), source: `deepHealthCacheTime of ${r.region}, as the app states it`, basis: FailoverTermBasis.DECLARED, branch }
+          : unknownTerm('deep-health cache', `${r.deepHealthUrl} is not a DeepHealthEndpoint of this app; give deepHealthCacheTime for ${r.region}`, branch), {
+        name: 'Route 53 deep-health check: failure threshold x (request interval + per-check timeouts)',
+        seconds: failureThreshold * (intervalSeconds + https.seconds),
+        source: `${failureThreshold} x (${intervalSeconds} s + ${https.seconds} s) (DnsRouting failureThreshold, healthCheckInterval; ${https.source})`,
+        basis: FailoverTermBasis.CONFIGURED,
+        branch,
+      });
+    }
     if (r.healthAlarm) {
       terms.push(...alarmTerms(r, 'deep-health alarm'), {
         name: 'Route 53 alarm-based health check follows the alarm',
         seconds: (alarmCheckDelay ?? Duration.seconds(60)).toSeconds(),
         source: alarmCheckDelay
-          ? 'DnsRouting alarmHealthCheckDelay'
+          ? 'DnsRouting alarmHealthCheckDelay, as the app states it'
           : 'AWS documents no figure: Route 53 "monitors the data stream for the corresponding alarm" (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"); set DnsRouting alarmHealthCheckDelay to a measured figure',
-        basis: alarmCheckDelay ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
+        basis: alarmCheckDelay ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
         branch: 'deep-health alarm',
       });
     }
-    terms.push(r.endpoint.isAlias
+    terms.push({
+      name: 'Route 53 acts on the health change (DNS answers leave the Region)',
+      seconds: (healthChangePropagation ?? Duration.seconds(60)).toSeconds(),
+      source: healthChangePropagation ? 'DnsRouting healthChangePropagation, as measured by the app'
+        : 'AWS documents no figure for how soon a health check\'s new status changes the answers; the closest documented figure is that changes "generally propagate to all Route 53 name servers ... within 60 seconds" '
+          + '(Route 53 API Reference, ChangeResourceRecordSets); set DnsRouting healthChangePropagation to a measured figure',
+      basis: healthChangePropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+    });
+    terms.push(r.endpoint.isAlias && this.aliasRecords
       ? { name: 'resolver cache: TTL of the load balancer alias answer', seconds: ELB_ALIAS_TTL_SECONDS, source: ELB_ALIAS_TTL_SOURCE, basis: FailoverTermBasis.DOCUMENTED }
       : { name: 'resolver cache: record TTL', seconds: ttl.toSeconds(), source: 'DnsRouting ttl', basis: FailoverTermBasis.CONFIGURED });
     return terms;
@@ -295,18 +364,61 @@ export class DnsRouting extends Construct {
     return value;
   }
 
-  private deepHealthCheck(r: RoutedRegion, endpointCheck: route53.IHealthCheck, insufficientData?: route53.InsufficientDataHealthStatusEnum): route53.IHealthCheck {
-    const alarmCheck = new route53.HealthCheck(this, `AlarmHealthCheck-${r.region}`, {
-      type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-      alarmIdentifier: { name: r.healthAlarm!.alarmName, region: healthAlarmRegionOf(r) },
-      insufficientDataHealthStatus: insufficientData ?? route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+  /** The alarm on the deep-health check of `region` (see `endpointAlarms`), when it has a `deepHealthUrl`. */
+  public deepHealthUnhealthyAlarm(region: string): cloudwatch.Alarm {
+    return this.lookUp(this.deepHealthAlarmsByRegion, region);
+  }
+
+  /** The deep-health check of `region` (an HTTPS check of its `deepHealthUrl`), when it has one. */
+  public deepHealthCheck(region: string): route53.IHealthCheck {
+    return this.lookUp(this.deepHealthChecks, region);
+  }
+
+  private newDeepHealthCheck(r: RoutedRegion, intervalSeconds: number, failureThreshold: number, checkerRegions?: string[]): route53.IHealthCheck {
+    const url = r.deepHealthUrl!;
+    if (Token.isUnresolved(url)) {
+      throw new Error(`deepHealthUrl of '${r.region}' is not known at synth; give a URL with a concrete host name and path, for example DeepHealthEndpoint.url.`);
+    }
+    const m = /^(https?):\/\/([^/:]+)(?::(\d+))?(\/[^?#]*)?$/.exec(url);
+    if (!m) {
+      throw new Error(`deepHealthUrl '${url}' of '${r.region}' is not an http(s) URL with a host name, for example https://us-east-1.app.example.com/deep-health.`);
+    }
+    const https = m[1] === 'https';
+    const check = new route53.HealthCheck(this, `DeepHealthCheck-${r.region}`, {
+      type: https ? route53.HealthCheckType.HTTPS : route53.HealthCheckType.HTTP,
+      fqdn: m[2],
+      port: m[3] ? Number(m[3]) : (https ? 443 : 80),
+      resourcePath: m[4] ?? '/',
+      requestInterval: Duration.seconds(intervalSeconds),
+      failureThreshold,
+      regions: checkerRegions,
     });
-    Tags.of(alarmCheck).add('Name', `${this.recordName} ${r.region} deep health`);
-    // Healthy only while both children are: the endpoint answers AND the alarm is not in ALARM.
+    Tags.of(check).add('Name', `${this.recordName} ${r.region} deep health`);
+    this.deepHealthChecks.set(r.region, check);
+    return check;
+  }
+
+  private combinedCheck(r: RoutedRegion, endpointCheck: route53.IHealthCheck, deepCheck: route53.IHealthCheck | undefined,
+    insufficientData?: route53.InsufficientDataHealthStatusEnum): route53.IHealthCheck {
+    const children = [endpointCheck];
+    if (deepCheck) children.push(deepCheck);
+    if (r.healthAlarm) {
+      // Route 53 keeps its own copy of the alarm's settings and does not update it when the alarm
+      // changes (Route 53 Developer Guide, "Updating health checks when you change CloudWatch alarm
+      // settings"); the id carries a digest of those settings, so a change replaces the check.
+      const alarmCheck = new route53.HealthCheck(this, `AlarmHealthCheck-${r.region}${alarmSettingsDigest(r.healthAlarm)}`, {
+        type: route53.HealthCheckType.CLOUDWATCH_METRIC,
+        alarmIdentifier: { name: r.healthAlarm.alarmName, region: healthAlarmRegionOf(r) },
+        insufficientDataHealthStatus: insufficientData ?? route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+      });
+      Tags.of(alarmCheck).add('Name', `${this.recordName} ${r.region} deep-health alarm`);
+      children.push(alarmCheck);
+    }
+    // Healthy only while every child is: the endpoint answers AND deep health (and the alarm) say so.
     const combined = new route53.HealthCheck(this, `HealthCheck-${r.region}`, {
       type: route53.HealthCheckType.CALCULATED,
-      childHealthChecks: [endpointCheck, alarmCheck],
-      healthThreshold: 2,
+      childHealthChecks: children,
+      healthThreshold: children.length,
     });
     Tags.of(combined).add('Name', `${this.recordName} ${r.region}`);
     return combined;
@@ -322,7 +434,7 @@ export class DnsRouting extends Construct {
       failover,
       healthCheck,
     };
-    if (r.endpoint.isAlias) {
+    if (r.endpoint.isAlias && this.aliasRecords) {
       return new route53.ARecord(this, `Record-${r.region}`, {
         ...common,
         target: route53.RecordTarget.fromAlias(new LoadBalancerAlias(r.endpoint, evaluateTargetHealth)),
@@ -330,7 +442,7 @@ export class DnsRouting extends Construct {
     }
     if (isApex) {
       throw new Error(`recordName '${this.recordName}' is the zone's apex, where a CNAME is not allowed, but the endpoint of '${r.region}' (${r.endpoint.description}) `
-        + 'needs one; use a name below the apex, or a load balancer with its canonical hosted zone id so the record can be an alias.');
+        + 'needs one; use a name below the apex, or a load balancer with its canonical hosted zone id and aliasRecords left true so the record can be an alias.');
     }
     return new route53.CnameRecord(this, `Record-${r.region}`, { ...common, domainName: r.endpoint.dnsName, ttl });
   }
@@ -364,6 +476,54 @@ class LoadBalancerAlias implements route53.IAliasRecordTarget {
       evaluateTargetHealth: this.evaluateTargetHealth,
     };
   }
+}
+
+/**
+ * What one Route 53 check of the protocol can spend before it fails: HTTP and HTTPS "must be able
+ * to establish a TCP connection with the endpoint within four seconds" and the endpoint "must
+ * respond with an HTTP status code ... within two seconds after connecting"; TCP has ten seconds to
+ * connect (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is
+ * healthy"). The request interval runs from one response to the next request ("Values that you
+ * specify when you create or update health checks", Request interval), so each check costs up to
+ * interval + these.
+ */
+function checkTimeoutsOf(protocol: EndpointHealthCheckProtocol): { seconds: number; source: string } {
+  return protocol === EndpointHealthCheckProtocol.TCP
+    ? { seconds: 10, source: 'TCP: 10 s to connect; the interval runs from a response to the next request (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy")' }
+    : { seconds: 6, source: 'HTTP(S): 4 s to connect + 2 s to the status; the interval runs from a response to the next request (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy")' };
+}
+
+/**
+ * Route 53 "does not support 'M out of N' alarms" and its copy of an alarm's settings holds
+ * EvaluationPeriods but no DatapointsToAlarm (Route 53 Developer Guide, "Values that you specify
+ * when you create or update health checks", Monitoring a CloudWatch alarm; API Reference,
+ * CloudWatchAlarmConfiguration), so such an alarm behind a Route 53 check is refused.
+ */
+function checkAlarmForRoute53(r: RoutedRegion): void {
+  const alarm = r.healthAlarm!;
+  if (!(alarm instanceof cloudwatch.Alarm)) return;
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const stack = Stack.of(cfn);
+  const n = stack.resolve(cfn.evaluationPeriods);
+  const m = stack.resolve(cfn.datapointsToAlarm);
+  if (typeof n === 'number' && typeof m === 'number' && m < n) {
+    throw new Error(`healthAlarm of '${r.region}' (${alarm.node.path}) alarms on ${m} of ${n} datapoints (DatapointsToAlarm ${m} < EvaluationPeriods ${n}), `
+      + 'but Route 53 "does not support M out of N alarms" (Route 53 Developer Guide, "Values that you specify when you create or update health checks"); '
+      + `use an alarm with DatapointsToAlarm equal to EvaluationPeriods, or better a deepHealthUrl that Route 53 checks directly.`);
+  }
+  if (cfn.metrics !== undefined) {
+    throw new Error(`healthAlarm of '${r.region}' (${alarm.node.path}) uses metric math, which Route 53 alarm-based health checks do not support (Route 53 Developer Guide, "Values that you specify when you create or update health checks").`);
+  }
+}
+
+/** A short digest of the alarm settings Route 53 copies, for the alarm check's id (empty for an imported alarm). */
+function alarmSettingsDigest(alarm: cloudwatch.IAlarm): string {
+  if (!(alarm instanceof cloudwatch.Alarm)) return '';
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const stack = Stack.of(cfn);
+  const settings = [cfn.metricName, cfn.namespace, cfn.dimensions, cfn.statistic, cfn.extendedStatistic, cfn.period, cfn.evaluationPeriods,
+    cfn.datapointsToAlarm, cfn.threshold, cfn.comparisonOperator, cfn.treatMissingData, cfn.unit].map((v) => stack.resolve(v) ?? null);
+  return `-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`;
 }
 
 function healthCheckTypeOf(protocol: EndpointHealthCheckProtocol): route53.HealthCheckType {

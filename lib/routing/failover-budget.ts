@@ -4,6 +4,11 @@
 export enum FailoverTermBasis {
   /** Read from this app's configuration (a health check, an alarm, a TTL, a schedule). */
   CONFIGURED = 'CONFIGURED',
+  /**
+   * A figure the user states and the library cannot read or check (for example the target health
+   * of an imported load balancer, an imported alarm's timing, or a propagation time they measured).
+   */
+  DECLARED = 'DECLARED',
   /** A fixed figure AWS documents (for example the 60 s TTL of a load balancer's alias answers). */
   DOCUMENTED = 'DOCUMENTED',
   /** AWS documents no figure; the library assumes one (shown, and overridable by a prop). */
@@ -34,6 +39,13 @@ export interface FailoverTerm {
    * @default - paid by every branch
    */
   readonly branch?: string;
+  /**
+   * The control plane this term waits for, when it is on the automatic path (for example
+   * `Global Accelerator UpdateEndpointGroup (us-west-2)`). AWS's fault-isolation guidance keeps
+   * control planes out of recovery, so the report names each one.
+   * @default - data plane only
+   */
+  readonly controlPlane?: string;
 }
 
 /**

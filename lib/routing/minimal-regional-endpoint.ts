@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { handlerCode } from '../private/handler-code';
 import { newLogBucket } from '../audit/private/log-bucket';
+import { DeepHealthChecksOptions, DeepHealthEndpoint } from './deep-health-endpoint';
 import { RegionalEndpoint } from './regional-endpoint';
 
 /**
@@ -73,6 +74,16 @@ export interface MinimalRegionalEndpointProps {
    * @default - a new bucket: SSE-S3, TLS only, versioned, 90 days, its own access logged
    */
   readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Serve the Region's deep health instead of a plain 200: a `DeepHealthEndpoint` (on
+   * `https://<regionalDomainName>/deep-health`) becomes the load balancer's only target, so every
+   * path, and the target group's own health check, answer 200 only while the checks pass. ELB
+   * target health, and so Global Accelerator, then follow deep health with no control plane.
+   * The target group's health-check figures are the deep-health endpoint's (5 s, 3 s timeout, 2 failures by default).
+   * @default - no deep health: the target answers 200 on every path
+   */
+  readonly deepHealth?: DeepHealthChecksOptions;
 }
 
 /**
@@ -97,6 +108,11 @@ export class MinimalRegionalEndpoint extends Construct {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The target function. */
   public readonly targetFunction: lambda.IFunction;
+  /**
+   * The Region's deep-health endpoint, when `deepHealth` is given.
+   * @default - none
+   */
+  public readonly deepHealth?: DeepHealthEndpoint;
 
   constructor(scope: Construct, id: string, props: MinimalRegionalEndpointProps) {
     super(scope, id);
@@ -106,7 +122,8 @@ export class MinimalRegionalEndpoint extends Construct {
     }
     this.regionalDomainName = props.regionalDomainName ?? `${region}.${props.domainName}`;
     const healthPath = props.healthPath ?? '/health';
-    this.regionalHealthUrl = `https://${this.regionalDomainName}${healthPath}`;
+    // With deep health, the probes read the same deep health as the data plane.
+    this.regionalHealthUrl = `https://${this.regionalDomainName}${props.deepHealth ? '/deep-health' : healthPath}`;
     // Two zones, the least an Application Load Balancer accepts. In a stack with a concrete
     // account and Region their names come from the `availability-zones:...` context (cdk.json
     // holds it for the default app and the examples, so synth needs no look-up).
@@ -124,29 +141,44 @@ export class MinimalRegionalEndpoint extends Construct {
       })),
     });
 
-    this.targetFunction = this.newTargetFunction(props.encryptionKey);
-    const interval = props.targetHealthCheckInterval ?? Duration.seconds(10);
-    const unhealthyThreshold = props.unhealthyThreshold ?? 2;
-    if (!Token.isUnresolved(interval.toSeconds()) && (interval.toSeconds() < 5 || interval.toSeconds() > 300)) {
-      throw new Error(`MinimalRegionalEndpoint '${id}': targetHealthCheckInterval is ${interval.toSeconds()} s; ELB accepts 5 to 300 s.`);
+    if (props.deepHealth) {
+      if (props.targetHealthCheckInterval !== undefined || props.unhealthyThreshold !== undefined) {
+        throw new Error(`MinimalRegionalEndpoint '${id}': with deepHealth, set the target group's health check with deepHealth.healthCheckInterval and deepHealth.unhealthyThreshold, not targetHealthCheckInterval/unhealthyThreshold.`);
+      }
+      // No listener rule: the deep-health target is the listener's default action, so the load
+      // balancer has one target group and its target health is deep health.
+      this.deepHealth = new DeepHealthEndpoint(this, 'DeepHealth', {
+        ...props.deepHealth,
+        hostName: this.regionalDomainName,
+        encryptionKey: props.deepHealth.encryptionKey ?? props.encryptionKey,
+      });
+      this.targetFunction = this.deepHealth.function;
+      this.targetGroup = this.deepHealth.targetGroup;
+    } else {
+      this.targetFunction = this.newTargetFunction(props.encryptionKey);
+      const interval = props.targetHealthCheckInterval ?? Duration.seconds(10);
+      const unhealthyThreshold = props.unhealthyThreshold ?? 2;
+      if (!Token.isUnresolved(interval.toSeconds()) && (interval.toSeconds() < 5 || interval.toSeconds() > 300)) {
+        throw new Error(`MinimalRegionalEndpoint '${id}': targetHealthCheckInterval is ${interval.toSeconds()} s; ELB accepts 5 to 300 s.`);
+      }
+      if (!Number.isInteger(unhealthyThreshold) || unhealthyThreshold < 2 || unhealthyThreshold > 10) {
+        throw new Error(`MinimalRegionalEndpoint '${id}': unhealthyThreshold is ${unhealthyThreshold}; ELB accepts an integer from 2 to 10.`);
+      }
+      this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+        targetType: elbv2.TargetType.LAMBDA,
+        targets: [new elbv2targets.LambdaTarget(this.targetFunction)],
+        // Health checks are off by default for Lambda targets; without them target health means nothing.
+        healthCheck: {
+          enabled: true,
+          path: healthPath,
+          interval,
+          timeout: Duration.seconds(Math.min(5, interval.toSeconds() - 1)),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: unhealthyThreshold,
+          healthyHttpCodes: '200',
+        },
+      });
     }
-    if (!Number.isInteger(unhealthyThreshold) || unhealthyThreshold < 2 || unhealthyThreshold > 10) {
-      throw new Error(`MinimalRegionalEndpoint '${id}': unhealthyThreshold is ${unhealthyThreshold}; ELB accepts an integer from 2 to 10.`);
-    }
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      targetType: elbv2.TargetType.LAMBDA,
-      targets: [new elbv2targets.LambdaTarget(this.targetFunction)],
-      // Health checks are off by default for Lambda targets; without them target health means nothing.
-      healthCheck: {
-        enabled: true,
-        path: healthPath,
-        interval,
-        timeout: Duration.seconds(Math.min(5, interval.toSeconds() - 1)),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: unhealthyThreshold,
-        healthyHttpCodes: '200',
-      },
-    });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
@@ -165,7 +197,7 @@ export class MinimalRegionalEndpoint extends Construct {
       })],
       defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
     });
-    this.endpoint = RegionalEndpoint.fromLoadBalancer(this.loadBalancer, { healthPath });
+    this.endpoint = RegionalEndpoint.fromLoadBalancer(this.loadBalancer, { healthPath: this.deepHealth?.path ?? healthPath });
     new route53.ARecord(this, 'RegionalRecord', {
       zone: props.hostedZone,
       recordName: this.regionalDomainName,

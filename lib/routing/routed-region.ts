@@ -26,6 +26,23 @@ export interface RoutedRegion {
   readonly healthAlarm?: cloudwatch.IAlarm;
 
   /**
+   * The URL of the Region's deep health (`DeepHealthEndpoint.url`): 200 while the Region can
+   * serve, anything else when not. DnsRouting checks it over HTTPS directly with a Route 53
+   * health check (CALCULATED with the endpoint check: both must be healthy), so DNS follows deep
+   * health on the data plane, with no CloudWatch alarm on the way.
+   * @default - no deep-health check
+   */
+  readonly deepHealthUrl?: string;
+
+  /**
+   * For the failover budget: how long the endpoint behind `deepHealthUrl` keeps serving a cached
+   * answer. Read from the DeepHealthEndpoint when it is in this app; give it for an endpoint of
+   * your own (DECLARED in the budget).
+   * @default - the DeepHealthEndpoint's cacheTime; UNKNOWN for a URL that is not one of this app
+   */
+  readonly deepHealthCacheTime?: Duration;
+
+  /**
    * The Region of `healthAlarm`.
    * @default - the alarm's own Region when it is known at synth, else `region`
    */
@@ -41,15 +58,17 @@ export interface RoutedRegion {
 
   /**
    * How fast `healthAlarm` can fire, for the failover budget, when the library cannot read it
-   * from the alarm (an imported alarm), or to state the metric's publishing interval.
+   * from the alarm (an imported alarm), or to state the metric's publishing interval. The budget
+   * marks these figures DECLARED: the library cannot check them.
    * @default - read from the alarm when it is an `Alarm` of this app; else the budget shows UNKNOWN terms and warns
    */
   readonly healthAlarmTiming?: HealthAlarmTiming;
 
   /**
    * Time Elastic Load Balancing takes to mark this Region's load balancer targets unhealthy
-   * (target group health-check interval x unhealthy threshold), which Global Accelerator follows
-   * for load balancer endpoints. Give it when the target groups are not in this app.
+   * (unhealthy threshold x health-check interval + health-check timeout, plus any cache of the
+   * health path), which Global Accelerator follows for load balancer endpoints. Give it when the
+   * target groups are not in this app; the budget marks it DECLARED.
    * @default - read from the target groups behind the load balancer when they are in this app; else UNKNOWN in the budget
    */
   readonly targetHealthDetection?: Duration;

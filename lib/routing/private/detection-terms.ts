@@ -1,8 +1,8 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HealthProbe } from '../../probes/health-probe';
+import { deepHealthTimingOfTargetGroup } from '../deep-health-endpoint';
 import { FailoverTerm, FailoverTermBasis } from '../failover-budget';
 import { RoutedRegion } from '../routed-region';
 import { unknownTerm } from './failover-math';
@@ -40,7 +40,7 @@ function alarmFigures(r: RoutedRegion): AlarmFigures {
     return {
       interval: timing.metricInterval.toSeconds(),
       intervalSource: `healthAlarmTiming.metricInterval of ${r.region}`,
-      intervalBasis: FailoverTermBasis.CONFIGURED,
+      intervalBasis: FailoverTermBasis.DECLARED,
       period: timing.period.toSeconds(),
       datapoints: timing.datapointsToAlarm,
       alarmSource: `healthAlarmTiming of ${r.region}`,
@@ -51,21 +51,23 @@ function alarmFigures(r: RoutedRegion): AlarmFigures {
     const period = concreteNumber(cfn.period);
     const evaluationPeriods = concreteNumber(cfn.evaluationPeriods);
     const datapoints = concreteNumber(cfn.datapointsToAlarm) ?? evaluationPeriods;
-    const probe = alarm.node.scope instanceof HealthProbe;
+    const probe = alarm.node.scope instanceof HealthProbe ? alarm.node.scope as HealthProbe : undefined;
     let runSeconds: number | undefined;
     let runSource: string | undefined;
     if (probe) {
-      const fn = (alarm.node.scope as HealthProbe).function.node.defaultChild as lambda.CfnFunction | undefined;
-      runSeconds = fn ? concreteNumber(Stack.of(fn).resolve(fn.timeout)) : undefined;
-      runSource = `${alarm.node.scope!.node.path}: the probe publishes at the end of its run, which its Lambda timeout bounds `
-        + '(a run that starts just before a period ends lands after that period\'s evaluation)';
+      // Each probe of a run publishes as soon as its targets answered or timed out, so what bounds
+      // a datapoint's delay is one probe (the per-target timeout plus 20 s for the SDK calls, the
+      // single-probe function timeout), not the whole run; probesPerRun p puts a datapoint every 60/p s.
+      runSeconds = Math.ceil(probe.targetTimeout.toSeconds()) + 20;
+      runSource = `${probe.node.path}: a probe publishes once its targets answered or timed out (target timeout ${probe.targetTimeout.toSeconds()} s + 20 s for its SDK calls); `
+        + 'a probe that starts just before a period ends lands after that period\'s evaluation';
     }
     return {
       runSeconds,
       runSource,
-      interval: probe ? 60 : period,
+      interval: probe ? 60 / probe.probesPerRun : period,
       intervalSource: probe
-        ? `${alarm.node.scope!.node.path} (HealthProbe) runs every minute`
+        ? `${probe.node.path} (HealthProbe) probes ${probe.probesPerRun} time(s) a minute, evenly spread: one datapoint every ${60 / probe.probesPerRun} s`
         : 'assumed one datapoint per alarm period; state it with healthAlarmTiming.metricInterval',
       intervalBasis: probe ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
       period,
@@ -96,13 +98,13 @@ export function alarmTerms(r: RoutedRegion, branch: string): FailoverTerm[] {
       name: 'alarm: datapoints to alarm x period',
       seconds: f.datapoints * f.period,
       source: `${f.datapoints} x ${f.period} s (${f.alarmSource}); ${CLOUDWATCH_EVALUATION_NOTE}`,
-      basis: r.healthAlarmTiming || r.healthAlarm instanceof cloudwatch.Alarm ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.UNKNOWN,
+      basis: r.healthAlarmTiming ? FailoverTermBasis.DECLARED : r.healthAlarm instanceof cloudwatch.Alarm ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.UNKNOWN,
       branch,
     };
   const runTerm: FailoverTerm[] = f.runSource === undefined ? []
     : [f.runSeconds === undefined
       ? unknownTerm('probe run until it publishes', f.runSource, branch)
-      : { name: 'probe run until it publishes (its Lambda timeout)', seconds: f.runSeconds, source: f.runSource, basis: FailoverTermBasis.CONFIGURED, branch }];
+      : { name: 'probe until it publishes (target timeout + SDK calls)', seconds: f.runSeconds, source: f.runSource, basis: FailoverTermBasis.CONFIGURED, branch }];
   return [intervalTerm, ...runTerm, alarmTerm];
 }
 
@@ -111,8 +113,16 @@ export function alarmTimingUnknown(r: RoutedRegion): boolean {
   return r.healthAlarm !== undefined && r.healthAlarmTiming === undefined && !(r.healthAlarm instanceof cloudwatch.Alarm);
 }
 
-/** Default health-check figures of a target group, per the ELB guides, when the template leaves them out. */
-function targetGroupFigures(tg: elbv2.CfnTargetGroup): { seconds?: number; source: string; basis: FailoverTermBasis } {
+/**
+ * Worst-case time for ELB to mark a target group's targets unhealthy. ELB sends a check every
+ * interval whatever the previous answer took ("The time that it takes for the target to respond
+ * does not affect the interval for the next health check request"), and a target is out after
+ * UnhealthyThresholdCount consecutive failures, the last one known when its timeout ends
+ * (Elastic Load Balancing User Guide, "Health checks for Application Load Balancer target groups"):
+ * threshold x interval + timeout. A deep-health target adds its cache time (a healthy answer
+ * cached just before the failure is served that long).
+ */
+function targetGroupFigures(tg: elbv2.CfnTargetGroup): { seconds?: number; source: string; basis: FailoverTermBasis; cacheSeconds?: number; cacheSource?: string } {
   const path = tg.node.path;
   // The L2 target group sets these lazily; resolve them as the template will hold them.
   const resolve = (v: unknown) => Stack.of(tg).resolve(v);
@@ -126,15 +136,21 @@ function targetGroupFigures(tg: elbv2.CfnTargetGroup): { seconds?: number; sourc
   }
   const interval = concreteNumber(resolve(tg.healthCheckIntervalSeconds));
   const threshold = concreteNumber(resolve(tg.unhealthyThresholdCount));
-  const defaulted = interval === undefined || threshold === undefined;
-  // ELB defaults: interval 30 s (35 s for Lambda targets), unhealthy threshold 2 (Elastic Load
-  // Balancing API Reference, CreateTargetGroup: HealthCheckIntervalSeconds, UnhealthyThresholdCount).
+  const timeout = concreteNumber(resolve(tg.healthCheckTimeoutSeconds));
+  const defaulted = interval === undefined || threshold === undefined || timeout === undefined;
+  // ELB defaults: interval 30 s (35 s for Lambda targets), unhealthy threshold 2, timeout 5 s
+  // (30 s for Lambda targets) (Elastic Load Balancing API Reference, CreateTargetGroup).
   const i = interval ?? (lambdaTarget ? 35 : 30);
   const t = threshold ?? 2;
+  const to = timeout ?? (lambdaTarget ? 30 : 5);
+  const deep = deepHealthTimingOfTargetGroup(tg);
   return {
-    seconds: i * t,
-    source: `${path}: HealthCheckIntervalSeconds ${i} x UnhealthyThresholdCount ${t}${defaulted ? ' (ELB defaults where the template leaves them out)' : ''}`,
+    seconds: t * i + to,
+    source: `${path}: UnhealthyThresholdCount ${t} x HealthCheckIntervalSeconds ${i} + HealthCheckTimeoutSeconds ${to}${defaulted ? ' (ELB defaults where the template leaves them out)' : ''}; `
+      + 'checks are sent every interval whatever the last one took (Elastic Load Balancing User Guide, "Health checks for Application Load Balancer target groups")',
     basis: defaulted ? FailoverTermBasis.DOCUMENTED : FailoverTermBasis.CONFIGURED,
+    cacheSeconds: deep?.cacheSeconds,
+    cacheSource: deep?.source,
   };
 }
 
@@ -158,23 +174,35 @@ export function targetGroupsBehind(loadBalancer: elbv2.ILoadBalancerV2): elbv2.C
  * Accelerator follows for load balancer endpoints (it ignores the endpoint group's own health
  * check settings for them: Global Accelerator Developer Guide, "Endpoint groups for standard accelerators").
  */
-export function targetHealthTerm(r: RoutedRegion, branch: string): FailoverTerm {
-  const name = 'ELB target health: health-check interval x unhealthy threshold';
+export function targetHealthTerms(r: RoutedRegion, branch: string): FailoverTerm[] {
+  const name = 'ELB target health: unhealthy threshold x interval + timeout';
   if (r.targetHealthDetection !== undefined) {
-    return { name, seconds: r.targetHealthDetection.toSeconds(), source: `targetHealthDetection of ${r.region}`, basis: FailoverTermBasis.CONFIGURED, branch };
+    return [{ name, seconds: r.targetHealthDetection.toSeconds(), source: `targetHealthDetection of ${r.region}, as the app states it (the library cannot read an imported load balancer's target groups)`, basis: FailoverTermBasis.DECLARED, branch }];
   }
   const lb = r.endpoint.loadBalancer;
   if (lb === undefined) {
-    return unknownTerm(name, `${r.endpoint.description} is imported: its target groups are not in this app; give targetHealthDetection for ${r.region}`, branch);
+    return [unknownTerm(name, `${r.endpoint.description} is imported: its target groups are not in this app; give targetHealthDetection for ${r.region}`, branch)];
   }
   const groups = targetGroupsBehind(lb);
   if (groups.length === 0) {
-    return unknownTerm(name, `${lb.node.path} forwards to no target group in this app (fixed responses only), so its target health is undefined; add a target group or give targetHealthDetection for ${r.region}`, branch);
+    return [unknownTerm(name, `${lb.node.path} forwards to no target group in this app (fixed responses only), so its target health is undefined; add a target group or give targetHealthDetection for ${r.region}`, branch)];
   }
   // The slowest target group sets the worst case.
   const figures = groups.map(targetGroupFigures);
   const unknown = figures.find((f) => f.seconds === undefined);
-  if (unknown) return unknownTerm(name, unknown.source, branch);
-  const worst = figures.reduce((a, b) => (b.seconds! > a.seconds! ? b : a));
-  return { name, seconds: worst.seconds, source: worst.source, basis: worst.basis, branch };
+  if (unknown) return [unknownTerm(name, unknown.source, branch)];
+  const total = (f: ReturnType<typeof targetGroupFigures>) => f.seconds! + (f.cacheSeconds ?? 0);
+  const worst = figures.reduce((a, b) => (total(b) > total(a) ? b : a));
+  const terms: FailoverTerm[] = [];
+  if (worst.cacheSeconds !== undefined) {
+    terms.push({ name: 'deep-health cache: a healthy answer cached just before the failure is served this long', seconds: worst.cacheSeconds, source: worst.cacheSource!, basis: FailoverTermBasis.CONFIGURED, branch });
+  }
+  terms.push({ name, seconds: worst.seconds, source: worst.source, basis: worst.basis, branch });
+  return terms;
+}
+
+/** True when the Region's load balancer's target health is a DeepHealthEndpoint's (read from this app). */
+export function targetHealthIsDeepHealth(r: RoutedRegion): boolean {
+  const lb = r.endpoint.loadBalancer;
+  return lb !== undefined && targetGroupsBehind(lb).some((tg) => deepHealthTimingOfTargetGroup(tg) !== undefined);
 }
