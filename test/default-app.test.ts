@@ -48,27 +48,45 @@ describe('the default app', () => {
     for (const region of topology.activeRegions) {
       global.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', Region: region, SetIdentifier: region, HealthCheckId: Match.anyValue() });
     }
-    // Per Region: the endpoint check, the check on the probe's alarm, and the CALCULATED check of both.
-    for (const type of ['HTTPS', 'CLOUDWATCH_METRIC', 'CALCULATED']) {
-      global.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: type }) }, 2);
+    // Per Region: the endpoint check and the deep-health check (both HTTPS), and the CALCULATED check of both;
+    // no alarm-based check guards a record (Route 53 does not support M-out-of-N alarms).
+    global.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'HTTPS' }) }, 4);
+    global.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'CALCULATED', HealthThreshold: 2 }) }, 2);
+    global.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'CLOUDWATCH_METRIC' }) }, 0);
+    for (const region of topology.activeRegions) {
+      global.hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({
+        Type: 'HTTPS', FullyQualifiedDomainName: `${region}.app.example.com`, ResourcePath: '/deep-health', Port: 443, RequestInterval: 10, FailureThreshold: 2,
+      }) });
+      // CNAMEs with a 10 s TTL: an alias answer would carry the load balancer's 60 s.
+      global.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'app.example.com.', Region: region, Type: 'CNAME', TTL: '10' });
+      // The load balancer's only target group is the deep-health function's, checked every 5 s.
+      const regional = Template.fromStack(topology.regionalStack(region));
+      regional.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+      regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        TargetType: 'lambda', HealthCheckEnabled: true, HealthCheckPath: '/deep-health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 3, UnhealthyThresholdCount: 2,
+      });
     }
     const accelerator = Template.fromStack(topology.acceleratorStack);
     accelerator.resourceCountIs('AWS::GlobalAccelerator::EndpointGroup', 2);
+    // No controller: Global Accelerator follows target health, so no control plane is on the automatic path.
+    expect(Object.keys(accelerator.findResources('AWS::Lambda::Function')).filter((id) => /Controller/.test(id))).toEqual([]);
     const budget = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'failover-budget.json'), 'utf8'));
-    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 325, true], ['accelerator', 310, true]]);
-    expect(budget.objectives.map((o: any) => [o.tier, o.rtoSeconds, o.rpoSeconds])).toEqual([['custom', 360, 0]]);
+    expect(budget.paths.map((p: any) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 107, true], ['accelerator', 48, true]]);
+    expect(budget.paths.every((p: any) => p.regions.every((r: any) => r.totalSeconds <= (p.path === 'dns' ? 120 : 60) && r.unknownTerms.length === 0))).toBe(true);
+    expect(budget.objectives.map((o: any) => [o.tier, o.rtoSeconds, o.rpoSeconds])).toEqual([['custom', 120, 0]]);
     expect(budget.objectives[0].summary).toContain('data store MultiRegion/Dsql (SYNCHRONOUS): worst-case RPO 0 s against the RPO of 0 s: met '
       + '(Aurora DSQL peered clusters replicate synchronously: a commit returns only once it is durable in both Regions (strong consistency at both endpoints), so RPO is 0)');
     // Every term of both paths, with its basis, is in the report.
     expect(budget.paths[0].regions[0].terms.map((t: any) => [t.branch ?? '-', t.seconds, t.basis])).toEqual([
-      ['endpoint check', 30, 'CONFIGURED'], ['deep-health alarm', 60, 'CONFIGURED'], ['deep-health alarm', 25, 'CONFIGURED'],
-      ['deep-health alarm', 120, 'CONFIGURED'], ['deep-health alarm', 60, 'ASSUMED'], ['-', 60, 'DOCUMENTED'],
+      ['endpoint check', 32, 'CONFIGURED'], ['deep health', 5, 'CONFIGURED'], ['deep health', 32, 'CONFIGURED'], ['-', 60, 'ASSUMED'], ['-', 10, 'CONFIGURED'],
     ]);
     expect(budget.paths[1].regions[0].terms.map((t: any) => [t.branch, t.seconds, t.basis])).toEqual([
-      ['target health', 20, 'CONFIGURED'], ['deep-health alarm + controller', 60, 'CONFIGURED'], ['deep-health alarm + controller', 25, 'CONFIGURED'],
-      ['deep-health alarm + controller', 120, 'CONFIGURED'], ['deep-health alarm + controller', 60, 'CONFIGURED'], ['deep-health alarm + controller', 15, 'CONFIGURED'],
-      ['deep-health alarm + controller', 30, 'ASSUMED'],
+      ['target health', 5, 'CONFIGURED'], ['target health', 13, 'CONFIGURED'], ['target health', 30, 'ASSUMED'],
     ]);
+    // Every ASSUMED term cites the AWS page of the closest figure AWS documents.
+    const assumed = budget.paths.flatMap((p: any) => p.regions.flatMap((r: any) => r.terms)).filter((t: any) => t.basis === 'ASSUMED');
+    expect(assumed.every((t: any) => /(Developer Guide|API Reference), "?[A-Z]/.test(t.source))).toBe(true);
+    expect(budget.paths.flatMap((p: any) => p.regions.flatMap((r: any) => r.terms)).filter((t: any) => t.controlPlane)).toEqual([]);
   });
 
   test('runs AwsSolutions and MultiRegionChecks on every stack', () => {

@@ -29,7 +29,7 @@ test('the README Probes snippet compiles and synthesizes', () => {
     healthTargets: topology.activeRegions.map((region) => ({
       region,
       targets: [{ name: 'api', url: `https://${region}.app.example.com/health`, bodyContains: 'ok' }],
-      dsqlClusterArn: dsql.clusterArn(region), // optional: GetCluster, ACTIVE = healthy
+      dsqlClusterArn: dsql.clusterArn(region), // optional: GetCluster; ACTIVE, IDLE, INACTIVE, UPDATING = healthy
     })),
     // Synchronous: commit latency per Region, read-after-write both ways; no lag alarms.
     dsqlPairs: [dsql],
@@ -41,14 +41,15 @@ test('the README Probes snippet compiles and synthesizes', () => {
     })],
   });
 
-  // Routing, in the us-east-1 global stack, takes each Region's deep-health alarm (a regional
-  // stack's output read by the global stack, the direction the stacks already depend in)...
+  // Routing, in the us-east-1 global stack, follows each Region's endpoint (and, given a deepHealthUrl,
+  // its deep health; see Routing). The probes' 2-of-3 alarm pages people and triggers the Region
+  // switch plan; Route 53 does not support M-out-of-N alarms, so it stays out of DNS...
   const dns = new DnsRouting(topology.globalStack, 'Dns', {
     topology,
     hostedZone,
     recordName: 'app.example.com',
     regions: topology.activeRegions.map((region) => ({
-      region, endpoint: endpoints[region], healthAlarm: probes.regionUnhealthyAlarm(region),
+      region, endpoint: endpoints[region],
     })),
   });
   // ...and the dashboard, in that same global stack, shows what Route 53's checkers see.

@@ -23,5 +23,7 @@ declare const hostedZone: import('aws-cdk-lib/aws-route53').IHostedZone;
 declare const endpoints: { [region: string]: import('multi-region-cdk').RegionalEndpoint };
 declare const dns: import('multi-region-cdk').DnsRouting;
 declare const accelerator: import('multi-region-cdk').AcceleratorRouting;
+/** What the Deep health section builds: the deep-health endpoint of us-east-1. */
+declare const deepHealthUse1: import('multi-region-cdk').DeepHealthEndpoint;
 /** The secret of a PostgreSQL probe user. */
 declare const ordersSecret: import('aws-cdk-lib/aws-secretsmanager').ISecret;
