@@ -26,6 +26,14 @@ export interface RoutedRegion {
   readonly healthAlarm?: cloudwatch.IAlarm;
 
   /**
+   * The URL of the Region's deep-health endpoint (for example `DeepHealthEndpoint.url`): 200 while
+   * the Region can serve, 503 while it cannot. Route 53 and, with `followDeepHealth`, the
+   * accelerator controller check it directly.
+   * @default - no deep-health endpoint
+   */
+  readonly deepHealthUrl?: string;
+
+  /**
    * The Region of `healthAlarm`.
    * @default - the alarm's own Region when it is known at synth, else `region`
    */
