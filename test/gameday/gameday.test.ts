@@ -1,6 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { postDetectionSeconds } from '../../lib/gameday/region-evacuation-drill';
 import { buildDefaultApp } from '../../bin/default-app';
 import { DnsRouting, FailoverBudgetReport, MultiRegionApp, Posture, RegionEvacuationDrill, RegionSwitchPlan } from '../../lib';
 import { importedRegions, newTopology, zoneIn } from '../routing/fixture';
@@ -72,7 +74,9 @@ describe('the default app\'s game day', () => {
       expect(def.States.Restore.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }));
       expect(def.States.Restore.Catch[0].Next).toBe('Report');
       // A missing input field cannot become an uncatchable States.Runtime error: the input is merged over defaults.
-      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', mode: 'routing', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(JSON.stringify(def.States.Preflight)).toContain('"mode.$":"$.mode"');
+      expect(JSON.stringify(def.States.TakeOut)).toContain('"mode.$":"$.mode"');
       expect(def.States.Init.Parameters).toEqual({ 'args.$': 'States.JsonMerge($.defaults, $, false)' });
       expect(def.States.Measure.Next).toBe('TrafficMoved?');
       expect(def.States['TrafficMoved?'].Default).toBe('WaitForTraffic');
@@ -117,9 +121,30 @@ describe('the default app\'s game day', () => {
       expect(kms.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionDrillKey/), 'Arn'] });
       const [list] = byAction('states:ListExecutions');
       expect(list.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:us-west-2:111111111111:stateMachine:multi-region-region-drill']] });
-      // Only the three actions without resource-level permissions get '*'.
+      // Only the three actions without resource-level permissions get '*' (no composite alarm here, so DescribeAlarms is by ARN).
       const star = statements.filter((s: any) => s.Resource === '*').flatMap((s: any) => [s.Action].flat()).sort();
       expect(star).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:PutMetricData', 'route53:TestDNSAnswer']);
+      // The routing intents it holds and clears: the accelerator's store in us-west-2, one parameter per Region.
+      const [intents] = byAction('ssm:PutParameter');
+      expect(JSON.stringify(intents.Resource)).toContain(':ssm:us-west-2:');
+      expect(JSON.stringify(intents.Resource)).toContain('parameter/multi-region/routing-intent/us-east-1');
+      expect(intents.Resource).toHaveLength(2);
+    });
+
+    test('a restore that keeps failing is kept and alarmed: Lambda retries twice, then the on-failure queue; EventBridge dead letters go there too', () => {
+      const [fn] = Object.entries(gameDay.findResources('AWS::Lambda::Function', { Properties: { Description: 'Region evacuation drill steps (multi-region-cdk)' } }));
+      const queueId = Object.keys(gameDay.findResources('AWS::SQS::Queue')).find((k) => k.startsWith('RegionDrillFailedRestores'))!;
+      gameDay.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fn[0] }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      gameDay.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ 'detail-type': ['Step Functions Execution Status Change'] }),
+        Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+      });
+      gameDay.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+      gameDay.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }], Threshold: 1,
+      });
     });
 
     test('the report bucket is KMS-encrypted with the drill\'s own key (us-west-2 is not an active Region), TLS-only and private', () => {
@@ -140,7 +165,13 @@ describe('the default app\'s game day', () => {
       expect(report.map((p) => p.path)).toEqual(['dns', 'accelerator']);
       expect(budget).toEqual(report.map((p) => ({
         path: p.path, worstCaseSeconds: p.worstCaseSeconds, regions: Object.fromEntries(p.regions.map((r) => [r.region, r.totalSeconds])),
+        postDetection: Object.fromEntries(p.regions.map((r) => [r.region, postDetectionSeconds(r)])),
       })));
+      // W5: a routing take-out skips detection, so it is measured against the terms after it only (TTL; dial propagation).
+      const post = Object.fromEntries(budget.map((b: any) => [b.path, b.postDetection['us-east-1']]));
+      expect(post.dns).toBeLessThan(budget[0].regions['us-east-1']);
+      expect(post.dns).toBeGreaterThanOrEqual(60);
+      expect(post.accelerator).toBeGreaterThanOrEqual(30);
       expect(JSON.stringify(fn.Properties.Environment.Variables.DRILL_CONFIG)).toContain('\\"homeRegion\\":\\"us-west-2\\"');
     });
   });
@@ -250,22 +281,44 @@ describe('validation', () => {
       .toThrow(/neither dnsRouting nor acceleratorRouting/);
   });
 
-  test('a drill in an active Region encrypts with that Region\'s RegionalKey; DNS only means no accelerator permissions', () => {
+  test('a drill is refused in a Region it can evacuate (an active Region), in another account, and past the history quota', () => {
     const { app, topology } = newTopology();
     const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
-    const stack = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
-    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns });
+    const east2 = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(east2, 'Drill', { topology, dnsRouting: dns })).toThrow(/us-east-2, an active Region of Shop, which the drill can evacuate/);
+    const other = new Stack(app, 'OtherAccount', { env: { account: '222222222222', region: 'us-west-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(other, 'Drill', { topology, dnsRouting: dns })).toThrow(/account 222222222222, but the app's routing is in account 111111111111/);
+    const west = new Stack(app, 'West2', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    // R9: 3600 polls of ~9 events would pass the 25,000-event history of a Standard execution.
+    expect(() => new RegionEvacuationDrill(west, 'Drill1', { topology, dnsRouting: dns, pollInterval: Duration.seconds(1), measureTimeout: Duration.minutes(60) }))
+      .toThrow(/3600 polls .* use a pollInterval of at least 3 s or a measureTimeout of at most 1500 s/);
+    expect(() => new RegionEvacuationDrill(west, 'Drill2', { topology, dnsRouting: dns, pollInterval: Duration.seconds(3), measureTimeout: Duration.minutes(60) })).not.toThrow();
+  });
+
+  test('DNS only: no accelerator permissions; composite alarms are read with DescribeAlarms on * (AWS returns them only then); the fault switch is written in its Region', () => {
+    const { app, topology } = newTopology();
+    const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
+    const stack = new Stack(app, 'DrillWest2', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    const regional = topology.regionalStack('us-east-1');
+    const metric = new cloudwatch.Alarm(regional, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
+    const composite = new cloudwatch.CompositeAlarm(regional, 'C', { alarmRule: cloudwatch.AlarmRule.fromAlarm(metric, cloudwatch.AlarmState.ALARM) });
+    const faultSwitch = new ssm.StringParameter(regional, 'Fault', { stringValue: '{"fail":false}' });
+    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns, regions: [{ region: 'us-east-1', healthAlarms: [composite], faultSwitch }] });
     app.synth();
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::KMS::Key', 0);
-    // The report bucket (the other one holds its server access logs, SSE-S3 as S3 logging requires).
-    const [bucket] = Object.values(t.findResources('AWS::S3::Bucket')).filter((b: any) => JSON.stringify(b.Properties.BucketEncryption).includes('aws:kms'));
-    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('ExportsOutputFnGetAttRegionalKey');
-    const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((x: any) => [x.Action].flat()));
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((x: any) => [x.Action].flat());
     expect(actions).toContain('route53:UpdateHealthCheck');
     expect(actions.filter((a: string) => a.startsWith('globalaccelerator:'))).toEqual([]);
-    // The Region's key lets S3 use it, through S3 in its own Region only.
-    const key = Template.fromStack(topology.regionalStack('us-east-2'));
-    expect(JSON.stringify(key.findResources('AWS::KMS::Key'))).toContain('s3.us-east-2.amazonaws.com');
+    expect(statements.find((x: any) => [x.Action].flat().includes('cloudwatch:DescribeAlarms')).Resource).toBe('*');
+    const fault = statements.find((x: any) => [x.Action].flat().includes('ssm:PutParameter'));
+    expect(fault.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+    expect(JSON.stringify(fault.Resource)).toMatch(/:ssm:us-east-1:111111111111:parameter\/.*ExportsReader/);
+    const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Description: 'Region evacuation drill steps (multi-region-cdk)' } }));
+    expect(JSON.stringify(fn.Properties.Environment.Variables.DRILL_CONFIG)).toContain('faultSwitchName');
+    const wrong = new ssm.StringParameter(topology.regionalStack('us-east-2'), 'Fault2', { stringValue: '{"fail":false}' });
+    const stack2 = new Stack(app, 'DrillWest2b', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(stack2, 'Drill', { topology, dnsRouting: dns, regions: [{ region: 'us-east-1', faultSwitch: wrong }] }))
+      .toThrow(/fault switch .* of 'us-east-1' is in us-east-2/);
   });
 });
