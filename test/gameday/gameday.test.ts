@@ -177,30 +177,32 @@ describe('the default app\'s game day', () => {
   });
 
   describe('RegionSwitchPlan', () => {
-    test('an active-active plan: approval, the Route 53 block for the records, the accelerator Lambda block, in both workflows', () => {
+    test('an active-active plan: approval, then one routing step (accelerator dials and DnsRouting\'s own health checks) in both workflows, never run in the deactivating Region', () => {
       const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
       const p = plan.Properties;
-      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 5 });
+      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 6 });
       expect(p.PrimaryRegion).toBeUndefined();
+      // W4: no Route53HealthCheck block (its checks would guard no DnsRouting record); the routing step inverts the records' own checks.
       expect(p.Workflows.map((w: any) => [w.WorkflowTargetAction, w.Steps.map((s: any) => s.ExecutionBlockType)])).toEqual([
-        ['activate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
-        ['deactivate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
+        ['activate', ['ManualApproval', 'CustomActionLambda']],
+        ['deactivate', ['ManualApproval', 'CustomActionLambda']],
       ]);
-      const route53 = p.Workflows[0].Steps[1].ExecutionBlockConfiguration.Route53HealthCheckConfig;
-      expect(route53).toEqual({
-        HostedZoneId: 'Z0EXAMPLE0000000000', RecordName: 'app.example.com',
-        RecordSets: [{ RecordSetIdentifier: 'us-east-1', Region: 'us-east-1' }, { RecordSetIdentifier: 'us-east-2', Region: 'us-east-2' }],
-      });
-      const lambdas = p.Workflows.map((w: any) => w.Steps[2].ExecutionBlockConfiguration.CustomActionLambdaConfig);
-      expect(lambdas.map((l: any) => [l.RegionToRun, l.Lambdas.length])).toEqual([['activatingRegion', 2], ['deactivatingRegion', 2]]);
-      expect(JSON.stringify(lambdas[1].Lambdas[0].Payload)).toContain('\\"dialAction\\":\\"deactivate\\"');
+      const lambdas = p.Workflows.map((w: any) => w.Steps[1].ExecutionBlockConfiguration.CustomActionLambdaConfig);
+      // R6: both run in the activating Region, and an ungraceful execution skips the step.
+      expect(lambdas.map((l: any) => [l.RegionToRun, l.Lambdas.length, l.Ungraceful])).toEqual([['activatingRegion', 2, { Behavior: 'skip' }], ['activatingRegion', 2, { Behavior: 'skip' }]]);
+      const payload = JSON.stringify(lambdas[1].Lambdas[0].Payload);
+      expect(payload).toContain('\\"dialAction\\":\\"deactivate\\"');
+      expect(payload).toContain('\\"healthChecks\\"');
+      expect(payload).toContain('\\"endpointGroups\\"');
+      expect(payload).toContain('/multi-region/routing-intent/us-east-1');
     });
 
-    test('the probes\' alarms trigger it: each Region\'s alarm, red, deactivates that Region', () => {
+    test('the probes\' alarms trigger it: each Region\'s alarm red, while the other\'s is green, deactivates that Region (never both, R11)', () => {
       const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
+      const other = (r: string) => (r === 'us-east-1' ? 'us-east-2' : 'us-east-1');
       expect(plan.Properties.Triggers).toEqual(['us-east-1', 'us-east-2'].map((r) => ({
-        Action: 'deactivate', TargetRegion: r, Description: `${r} unhealthy`, MinDelayMinutesBetweenExecutions: 60,
-        Conditions: [{ AssociatedAlarmName: `${r}-alarm-1`, Condition: 'red' }],
+        Action: 'deactivate', TargetRegion: r, Description: `${r} unhealthy while the other Region is healthy`, MinDelayMinutesBetweenExecutions: 60,
+        Conditions: [{ AssociatedAlarmName: `${r}-alarm-1`, Condition: 'red' }, { AssociatedAlarmName: `${other(r)}-alarm-1`, Condition: 'green' }],
       })));
       expect(Object.keys(plan.Properties.AssociatedAlarms)).toEqual(['us-east-1-alarm-1', 'us-east-2-alarm-1']);
       expect(plan.Properties.AssociatedAlarms['us-east-1-alarm-1'].AlarmType).toBe('trigger');
@@ -215,9 +217,19 @@ describe('the default app\'s game day', () => {
       expect(statements.map((s: any) => [[s.Action].flat().sort(), Array.isArray(s.Resource) ? s.Resource.length : 1])).toEqual([
         [['lambda:GetFunction', 'lambda:InvokeFunction'], 2],
         [['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms'], 2],
+        // D1: the base statements of the execution role (ARC DG, "Complete plan execution role permissions"), on this plan and this role.
+        [['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'], 1],
+        [['iam:SimulatePrincipalPolicy'], 1],
       ]);
-      // The dial function of each Region lives in that Region's stack.
-      regional.hasResourceProperties('AWS::Lambda::Function', { Description: 'Region switch step of multi-region: accelerator traffic dials', Runtime: 'nodejs24.x' });
+      const base = statements.find((s: any) => [s.Action].flat().includes('arc-region-switch:GetPlan'));
+      expect(base.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionSwitchPlan/), 'Arn'] });
+      const simulate = statements.find((s: any) => s.Action === 'iam:SimulatePrincipalPolicy');
+      expect(simulate.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionSwitchExecutionRole/), 'Arn'] });
+      // The routing function of each Region lives in that Region's stack, and may hold/clear the intents and invert health checks.
+      regional.hasResourceProperties('AWS::Lambda::Function', { Description: 'Region switch step of multi-region: routing (accelerator dials, Route 53 health checks)', Runtime: 'nodejs24.x' });
+      const fnStatements = Object.values(regional.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      expect(fnStatements.some((s: any) => [s.Action].flat().includes('route53:UpdateHealthCheck'))).toBe(true);
+      expect(JSON.stringify(fnStatements.find((s: any) => [s.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':ssm:us-west-2:');
     });
   });
 });
@@ -234,12 +246,13 @@ describe('validation', () => {
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', { topology: t })).toThrow(/exactly two Regions, but App has 3 \(us-east-1, us-east-2, us-west-2\)/);
   });
 
-  test('a Region switch plan refuses a block type Region switch does not run, naming it', () => {
+  test('a Region switch plan takes any block type aws-cdk-lib\'s CfnPlan knows (no hand-kept list, W6), with exactly one configuration', () => {
     const t = topology(['us-east-1', 'us-east-2']);
+    // LambdaEventSourceMapping was refused by the old hand-kept list.
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', {
       topology: t,
-      additionalSteps: [{ name: 'db', executionBlockType: 'DsqlFailover', executionBlockConfiguration: {} }],
-    })).toThrow(/additionalSteps\[0\] has executionBlockType 'DsqlFailover'/);
+      additionalSteps: [{ name: 'esm', executionBlockType: 'LambdaEventSourceMapping', executionBlockConfiguration: { lambdaEventSourceMappingConfig: { eventSourceMappings: [] } as any } }],
+    })).not.toThrow();
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan2', {
       topology: t,
       additionalSteps: [{ name: 'two', executionBlockType: 'ManualApproval', executionBlockConfiguration: {} }],
@@ -255,8 +268,29 @@ describe('validation', () => {
       .toThrow(/triggers has Region 'eu-west-1'/);
     expect(() => new RegionSwitchPlan(t.globalStack, 'P2', { topology: t, additionalSteps: step, triggers: [{ region: 'us-east-1', alarms: [...Array(11).keys()].map(alarm) }] }))
       .toThrow(/has 11 alarms; Region switch takes 1 to 10/);
+    // R11: a deactivate trigger also needs the other Region's alarms green; together at most 10 conditions.
+    expect(() => new RegionSwitchPlan(t.globalStack, 'P4', { topology: t, additionalSteps: step, triggers: [
+      { region: 'us-east-1', alarms: [...Array(6).keys()].map(alarm) }, { region: 'us-east-2', alarms: [...Array(5).keys()].map(alarm) }] }))
+      .toThrow(/would have 11 conditions/);
     expect(() => new RegionSwitchPlan(t.globalStack, 'P3', { topology: t, additionalSteps: step, recoveryTimeObjective: Duration.seconds(90) }))
       .toThrow(/recoveryTimeObjective of 1.5 minutes/);
+  });
+
+  test('a Region switch plan validates its name as ARC does (R7), whole minutes, and an RTO below the routing budget (R12)', () => {
+    const t = topology(['us-east-1', 'us-east-2']);
+    const step = [{ name: 'ok', executionBlockType: 'ManualApproval', executionBlockConfiguration: { executionApprovalConfig: { approvalRole: 'arn:aws:iam::111111111111:role/approver' } } }];
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N1', { topology: t, additionalSteps: step, planName: 'a'.repeat(33) })).toThrow(/plan name 'a{33}' is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N2', { topology: t, additionalSteps: step, planName: 'shop_switch' })).toThrow(/is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N3', { topology: t, additionalSteps: step, planName: '-shop' })).toThrow(/is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N4', { topology: t, additionalSteps: step, planName: 'a'.repeat(32) })).not.toThrow();
+    const long = new MultiRegionApp(newTestApp(), 'Long', { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'a-very-long-stack-prefix' });
+    expect(() => new RegionSwitchPlan(long.globalStack, 'P', { topology: long, additionalSteps: step })).toThrow(/the default is <stackNamePrefix>-region-switch, so give planName/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'M1', { topology: t, additionalSteps: step, approvalTimeout: Duration.seconds(30), manualApproval: true })).toThrow(/approvalTimeout of 0.5 minutes/);
+    const { topology: shop } = newTopology();
+    const dns = new DnsRouting(shop.globalStack, 'Dns', { topology: shop, hostedZone: zoneIn(shop), recordName: 'app.example.com', regions: importedRegions(shop) });
+    expect(() => new RegionSwitchPlan(shop.globalStack, 'R1', { topology: shop, dnsRouting: dns, recoveryTimeObjective: Duration.minutes(1) }))
+      .toThrow(/recoveryTimeObjective of 1 minutes is below the routing's failover budget \(worst case \d+ s/);
+    expect(() => new RegionSwitchPlan(shop.globalStack, 'R2', { topology: shop, dnsRouting: dns, recoveryTimeObjective: Duration.minutes(10) })).not.toThrow();
   });
 
   test('an active-passive plan has one activate workflow, the primary, and a trigger that activates the standby', () => {
