@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
@@ -270,4 +271,72 @@ test('followHealthAlarms: false leaves the accelerator on target health alone', 
   expect(accelerator.failoverBudget.regions[0].terms.map((t) => t.branch)).toEqual(['target health']);
   expect(accelerator.failoverBudget.worstCaseSeconds).toBe(20);
   Template.fromStack(topology.acceleratorStack).resourceCountIs('AWS::Events::EventBus', 0);
+});
+
+describe('the routing intent, the rails and deep-health polling in the template', () => {
+  test('one intent parameter per active Region beside the controller, which may read them (and only them)', () => {
+    const { app, topology } = newTopology();
+    const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions: withAlarms(topology, constructRegions(topology)) });
+    app.synth();
+    const t = Template.fromStack(topology.acceleratorStack);
+    for (const region of topology.activeRegions) {
+      t.hasResourceProperties('AWS::SSM::Parameter', { Name: `/shop/routing-intent/${region}`, Type: 'String', Value: '{"hold":false}' });
+    }
+    expect(accelerator.routingIntent.storeRegion).toBe('us-west-2');
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((s: any) => [s.Action].flat().includes('ssm:GetParameters'));
+    expect(JSON.stringify(read.Resource)).toContain(':ssm:us-west-2:');
+    expect(read.Resource).toHaveLength(2);
+    expect(statements.some((s: any) => [s.Action].flat().includes('ssm:PutParameter'))).toBe(false);
+    const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ACCELERATOR_CONTROLLER_CONFIG: Match.anyValue() } } } }));
+    const config = JSON.stringify(fn.Properties.Environment.Variables.ACCELERATOR_CONTROLLER_CONFIG);
+    expect(config).toContain('\\"mode\\":\\"act\\"');
+    expect(config).toContain('\\"maxChangesPerRun\\":2');
+    expect(config).toContain('\\"intentParameter\\":\\"/shop/routing-intent/us-east-1\\"');
+  });
+
+  test('monitor-only mode and the step limit reach the controller; bad values are refused', () => {
+    const { app, topology } = newTopology();
+    new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', {
+      topology, regions: withAlarms(topology, constructRegions(topology)), controllerMonitorOnly: true, controllerMaxChangesPerRun: 1,
+    });
+    app.synth();
+    const [fn] = Object.values(Template.fromStack(topology.acceleratorStack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ACCELERATOR_CONTROLLER_CONFIG: Match.anyValue() } } } }));
+    const config = JSON.stringify(fn.Properties.Environment.Variables.ACCELERATOR_CONTROLLER_CONFIG);
+    expect(config).toContain('\\"mode\\":\\"monitor\\"');
+    expect(config).toContain('\\"maxChangesPerRun\\":1');
+    const other = newTopology();
+    expect(() => new AcceleratorRouting(other.topology.acceleratorStack, 'A', { topology: other.topology, regions: withAlarms(other.topology, constructRegions(other.topology)), controllerMaxChangesPerRun: 0 }))
+      .toThrow(/controllerMaxChangesPerRun of 0 is not valid/);
+  });
+
+  test('followDeepHealth: the controller polls the URLs (<= 10 s), and the budget gets its branch with the control plane named and the dial propagation ASSUMED', () => {
+    const { app, topology } = newTopology();
+    const regions = constructRegions(topology).map((r) => ({ ...r, deepHealthUrl: `https://health.${r.region}.example.com/deep` }));
+    const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions, followDeepHealth: true, deepHealthPollInterval: Duration.seconds(5), deepHealthFailureThreshold: 2 });
+    app.synth();
+    const [fn] = Object.values(Template.fromStack(topology.acceleratorStack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ACCELERATOR_CONTROLLER_CONFIG: Match.anyValue() } } } }));
+    expect(fn.Properties.Timeout).toBe(70);
+    const config = JSON.stringify(fn.Properties.Environment.Variables.ACCELERATOR_CONTROLLER_CONFIG);
+    expect(config).toContain('\\"deepHealth\\":{\\"pollSeconds\\":5,\\"failures\\":2,\\"timeoutSeconds\\":2,\\"runSeconds\\":50}');
+    expect(config).toContain('https://health.us-east-1.example.com/deep');
+    const terms = accelerator.failoverBudget.regions[0].terms.filter((t) => t.branch === 'deep-health endpoint + controller');
+    expect(terms.map((t) => [t.seconds, t.basis])).toEqual([[10, 'CONFIGURED'], [2, 'CONFIGURED'], [10, 'CONFIGURED'], [18, 'CONFIGURED'], [30, 'ASSUMED']]);
+    expect(terms[3].name).toContain('Global Accelerator control plane (UpdateEndpointGroup, us-west-2 only');
+    expect(terms[4].source).toContain('about 30 seconds');
+    expect(accelerator.failoverBudget.caveats.join(' ')).toContain('control plane on the automatic path');
+  });
+
+  test('followDeepHealth needs URLs, a poll of 1 to 10 s and a timeout below it', () => {
+    const make = (props: object) => {
+      const { topology } = newTopology();
+      const regions = constructRegions(topology).map((r) => ({ ...r, deepHealthUrl: 'https://h.example.com/deep' }));
+      return () => new AcceleratorRouting(topology.acceleratorStack, 'A', { topology, regions, followDeepHealth: true, ...props });
+    };
+    expect(make({ deepHealthPollInterval: Duration.seconds(30) })).toThrow(/deepHealthPollInterval of 30 s is not valid; use 1 to 10/);
+    expect(make({ deepHealthTimeout: Duration.seconds(10) })).toThrow(/deepHealthTimeout of 10 s is not valid/);
+    expect(make({ deepHealthFailureThreshold: 11 })).toThrow(/deepHealthFailureThreshold of 11 is not valid/);
+    const { topology } = newTopology();
+    expect(() => new AcceleratorRouting(topology.acceleratorStack, 'A', { topology, regions: constructRegions(topology), followDeepHealth: true })).toThrow(/no Region has a deepHealthUrl/);
+  });
 });
