@@ -11,6 +11,7 @@ export * from './routing/failover-budget';
 export * from './routing/failover-budget-report';
 export * from './routing/dns-routing';
 export * from './routing/accelerator-routing';
+export * from './routing/routing-intent-store';
 export * from './routing/minimal-regional-endpoint';
 export * from './routing/deep-health-endpoint';
 export * from './routing/recovery-objectives';

@@ -23,6 +23,8 @@ export interface DrillRegion {
   readonly alarms: AlarmRef[];
   /** An application URL that writes and reads back a heartbeat in this Region (POST, 2xx = ok). */
   readonly heartbeatUrl?: string;
+  /** The deep-health endpoint's fault switch (an SSM String parameter in this Region), for the deep-health fault mode. */
+  readonly faultSwitchName?: string;
 }
 
 /** Budget of one path for one Region, from `FailoverBudgetReport` at synth. */
@@ -30,8 +32,13 @@ export interface PathBudget {
   /** `dns` or `accelerator`. */
   readonly path: string;
   readonly worstCaseSeconds: number;
-  /** Region -> totalSeconds. */
+  /** Region -> totalSeconds: what a failure of the Region's deep health takes to move traffic (detection included). */
   readonly regions: Record<string, number>;
+  /**
+   * Region -> the terms after detection (TTL, Route 53's or Global Accelerator's reaction, dial
+   * propagation): what a routing take-out, which skips detection, is measured against.
+   */
+  readonly postDetection?: Record<string, number>;
 }
 
 export interface DrillConfig {
@@ -42,6 +49,8 @@ export interface DrillConfig {
   readonly dns?: { readonly recordName: string; readonly recordType: string; readonly hostedZoneId: string };
   /** The accelerator, when the app has one. */
   readonly accelerator?: { readonly acceleratorArn: string };
+  /** The routing intents (CONTRACTS.md C2): the Region of the store and Region -> parameter name. */
+  readonly intents?: { readonly region: string; readonly names: Record<string, string> };
   readonly budget: PathBudget[];
   readonly bucketName: string;
   readonly namespace: string;
@@ -49,17 +58,27 @@ export interface DrillConfig {
   readonly measureTimeoutSeconds: number;
 }
 
+/**
+ * What the drill does to the Region: `routing` takes it out of routing directly (inverts its health
+ * check, sets its dial to 0) under a hold, which skips detection; `deep-health` fails its deep-health
+ * endpoint through the fault switch and lets detection and the automation move the traffic (the whole chain).
+ */
+export type DrillMode = 'routing' | 'deep-health';
+export const DRILL_MODES: DrillMode[] = ['routing', 'deep-health'];
+
 /** One change the drill makes, written to the journal before it is made. */
 export interface Change {
-  /** `route53-health-check-inverted` or `accelerator-traffic-dial`. */
+  /** `route53-health-check-inverted`, `accelerator-traffic-dial`, `routing-intent-hold` or `deep-health-fault-switch`. */
   readonly kind: string;
-  /** Health check id or endpoint group ARN. */
+  /** Health check id, endpoint group ARN, or SSM parameter name. */
   readonly resource: string;
   readonly region: string;
-  /** The value before the drill (Inverted true/false, or the dial in percent). */
-  readonly previous: boolean | number;
+  /** The Region the resource's API is called in, when it is not global (SSM parameters). */
+  readonly resourceRegion?: string;
+  /** The value before the drill (Inverted true/false, the dial in percent, the holder (empty: none), the fault switch's value). */
+  readonly previous: boolean | number | string;
   /** The value the drill sets. */
-  readonly target: boolean | number;
+  readonly target: boolean | number | string;
   /** pending: about to be made; applied: made; restored: set back to `previous`. */
   status: 'pending' | 'applied' | 'restored';
 }
@@ -68,6 +87,8 @@ export interface Change {
 export interface Journal {
   readonly executionId: string;
   readonly region: string;
+  /** The drill's mode (routing when absent: journals written before modes existed). */
+  readonly mode?: DrillMode;
   changes: Change[];
   /** When the last change was applied (epoch ms): the start of every measurement. */
   changedAt?: number;

@@ -4,7 +4,9 @@ import {
 } from '@aws-sdk/client-global-accelerator';
 import { GetHealthCheckCommand, Route53Client, TestDNSAnswerCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { Change, DrillConfig, DrillRegion, Journal, JournalStore } from './config';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { clearHold, isHeld, readIntents, setHold } from '../shared/routing-intent';
+import { Change, DRILL_MODES, DrillConfig, DrillMode, DrillRegion, Journal, JournalStore } from './config';
 
 /**
  * The drill's steps, each a plain function of the config, the clients and the step's input,
@@ -19,6 +21,8 @@ export interface DrillClients {
   /** A CloudWatch client for `region` (alarms live in their Regions; Route 53 metrics in us-east-1, accelerator metrics in us-west-2). */
   cloudwatch(region: string): CloudWatchClient;
   readonly sfn?: SFNClient;
+  /** SSM in `region`: the routing intents (in their store's Region) and the fault switches (in each Region). */
+  ssm?(region: string): SSMClient;
   readonly journal: JournalStore;
   /** Epoch milliseconds. */
   readonly now?: () => number;
@@ -38,6 +42,13 @@ export class DrillRefused extends Error {
 
 export const CHANGE_DNS = 'route53-health-check-inverted';
 export const CHANGE_DIAL = 'accelerator-traffic-dial';
+export const CHANGE_HOLD = 'routing-intent-hold';
+export const CHANGE_FAULT = 'deep-health-fault-switch';
+/** The fault switch's value when the endpoint is not failed (CONTRACTS.md C1). */
+export const FAULT_OFF = '{"fail":false}';
+
+/** Who the drill's holds and faults name: the execution. */
+export const drillActor = (executionId: string) => `drill:${executionId}`;
 /** Where Route 53 publishes health-check metrics. */
 const ROUTE53_METRICS_REGION = 'us-east-1';
 /** Where Global Accelerator's API and metrics live. */
@@ -49,10 +60,13 @@ export interface PreflightInput {
   readonly confirmation?: string;
   readonly executionId: string;
   readonly stateMachineArn?: string;
+  /** routing (default) or deep-health. */
+  readonly mode?: string;
 }
 
 export interface PreflightResult {
   readonly region: string;
+  readonly mode: DrillMode;
   readonly survivors: string[];
   /** The changes a take-out would make, with the values in place now. */
   readonly plan: Change[];
@@ -73,7 +87,8 @@ export async function alarmsInAlarm(clients: DrillClients, r: DrillRegion): Prom
   for (const a of r.alarms) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a.name]);
   const firing: string[] = [];
   for (const [region, names] of byRegion) {
-    const out = await clients.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: names }));
+    // Without AlarmTypes DescribeAlarms returns metric alarms only (CloudWatch API Reference, DescribeAlarms).
+    const out = await clients.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
     const found = new Map((out.MetricAlarms ?? []).concat((out.CompositeAlarms ?? []) as any).map((a: any) => [a.AlarmName, a.StateValue]));
     for (const name of names) {
       // An alarm that no longer exists cannot vouch for the Region: count it as unhealthy.
@@ -83,14 +98,36 @@ export async function alarmsInAlarm(clients: DrillClients, r: DrillRegion): Prom
   return firing;
 }
 
-/** The changes a take-out of `region` makes, with the current values as `previous`. */
-export async function planChanges(config: DrillConfig, clients: DrillClients, region: string): Promise<Change[]> {
+/** The mode of a drill input: routing when absent; refused when unknown. */
+export function modeOf(mode: string | undefined): DrillMode {
+  const m = (mode === undefined || mode === '' ? 'routing' : mode) as DrillMode;
+  if (!DRILL_MODES.includes(m)) throw new DrillRefused(`mode '${mode}' is not a drill mode; use ${DRILL_MODES.join(' or ')}.`);
+  return m;
+}
+
+/**
+ * The changes a drill of `region` makes, with the current values as `previous`, in the order they
+ * are made (restore undoes them last first).
+ * - routing: a hold on every Region whose dial it changes (so the accelerator controller leaves the
+ *   take-out alone), then the health check inverted and the dials.
+ * - deep-health: only the Region's fault switch; detection and the automation do the rest.
+ */
+export async function planChanges(config: DrillConfig, clients: DrillClients, region: string, mode: DrillMode = 'routing', executionId = ''): Promise<Change[]> {
   const target = regionOf(config, region);
-  const changes: Change[] = [];
+  if (mode === 'deep-health') {
+    if (!target.faultSwitchName) throw new DrillRefused(`'${region}' has no fault switch; give its DrillRegionTarget a faultSwitch (DeepHealthEndpoint.faultSwitch) for the deep-health mode.`);
+    const current = await readFaultSwitch(clients, region, target.faultSwitchName);
+    if (faultOn(current)) throw new DrillRefused(`the deep health of '${region}' is already failed by its fault switch (${current}); clear it first.`);
+    return [{
+      kind: CHANGE_FAULT, resource: target.faultSwitchName, region, resourceRegion: region, previous: current ?? FAULT_OFF,
+      target: JSON.stringify({ fail: true, by: drillActor(executionId), at: new Date(nowOf(clients)).toISOString() }), status: 'pending',
+    }];
+  }
+  const routing: Change[] = [];
   if (target.healthCheckId) {
     const hc = await clients.route53.send(new GetHealthCheckCommand({ HealthCheckId: target.healthCheckId }));
     const inverted = hc.HealthCheck?.HealthCheckConfig?.Inverted ?? false;
-    changes.push({ kind: CHANGE_DNS, resource: target.healthCheckId, region, previous: inverted, target: !inverted, status: 'pending' });
+    routing.push({ kind: CHANGE_DNS, resource: target.healthCheckId, region, previous: inverted, target: !inverted, status: 'pending' });
   }
   if (target.endpointGroupArn) {
     const ga = acceleratorOf(clients);
@@ -99,14 +136,50 @@ export async function planChanges(config: DrillConfig, clients: DrillClients, re
       const group = await ga.send(new DescribeEndpointGroupCommand({ EndpointGroupArn: r.endpointGroupArn }));
       const dial = group.EndpointGroup?.TrafficDialPercentage ?? 100;
       if (r.region === region) {
-        changes.push({ kind: CHANGE_DIAL, resource: r.endpointGroupArn, region: r.region, previous: dial, target: 0, status: 'pending' });
+        routing.push({ kind: CHANGE_DIAL, resource: r.endpointGroupArn, region: r.region, previous: dial, target: 0, status: 'pending' });
       } else if (dial === 0) {
         // A standby at 0 % (active-passive) must take the traffic the evacuated Region gives up.
-        changes.push({ kind: CHANGE_DIAL, resource: r.endpointGroupArn, region: r.region, previous: dial, target: 100, status: 'pending' });
+        routing.push({ kind: CHANGE_DIAL, resource: r.endpointGroupArn, region: r.region, previous: dial, target: 100, status: 'pending' });
       }
     }
   }
-  return changes;
+  const holds: Change[] = [];
+  if (config.intents) {
+    const heldRegions = [...new Set([region, ...routing.filter((c) => c.kind === CHANGE_DIAL).map((c) => c.region)])];
+    for (const r of heldRegions) {
+      const name = config.intents.names[r];
+      if (name) holds.push({ kind: CHANGE_HOLD, resource: name, region: r, resourceRegion: config.intents.region, previous: '', target: drillActor(executionId), status: 'pending' });
+    }
+  }
+  return [...holds, ...routing];
+}
+
+function faultOn(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  try {
+    return JSON.parse(value)?.fail === true;
+  } catch {
+    return false;
+  }
+}
+
+async function readFaultSwitch(clients: DrillClients, region: string, name: string): Promise<string | undefined> {
+  const out = await ssmOf(clients, region).send(new GetParameterCommand({ Name: name }));
+  return out.Parameter?.Value;
+}
+
+function ssmOf(clients: DrillClients, region: string): SSMClient {
+  if (!clients.ssm) throw new Error('the drill has no SSM client.');
+  return clients.ssm(region);
+}
+
+/** Regions of the app that someone other than this execution holds (recorded intent), as "Region (holder)". */
+async function heldByOthers(config: DrillConfig, clients: DrillClients, executionId: string): Promise<string[]> {
+  if (!config.intents) return [];
+  const intents = await readIntents(ssmOf(clients, config.intents.region), config.intents.names);
+  return Object.entries(intents)
+    .filter(([, i]) => isHeld(i, nowOf(clients)) && i.by !== drillActor(executionId))
+    .map(([r, i]) => `${r} (held by ${i.by ?? 'unknown'}${i.why ? `: ${i.why}` : ''})`);
 }
 
 function acceleratorOf(clients: DrillClients): GlobalAcceleratorClient {
@@ -122,6 +195,7 @@ function acceleratorOf(clients: DrillClients): GlobalAcceleratorClient {
  */
 export async function preflight(config: DrillConfig, clients: DrillClients, input: PreflightInput): Promise<PreflightResult> {
   const { region } = input;
+  const mode = modeOf(input.mode);
   regionOf(config, region);
   if (input.confirmation !== region) {
     throw new DrillRefused(`the drill takes '${region}' out of routing only with the confirmation '${region}' (got '${input.confirmation ?? ''}').`);
@@ -150,13 +224,28 @@ export async function preflight(config: DrillConfig, clients: DrillClients, inpu
   if (problems.length > 0) {
     throw new DrillRefused(`every other Region must be healthy before '${region}' is taken out, and ${problems.join('; ')}.`);
   }
-  const plan = await planChanges(config, clients, region);
-  if (plan.length === 0) throw new DrillRefused(`'${region}' has no routing the drill can change (no health check, no endpoint group).`);
-  return { region, survivors: survivors.map((r) => r.region), plan, startedAt: nowOf(clients) };
+  // A held Region belongs to its holder (an operator, a Region switch plan): the drill neither
+  // takes it over nor runs beside it (the controller would not move traffic as the budget assumes).
+  const held = await heldByOthers(config, clients, input.executionId);
+  if (held.length > 0) throw new DrillRefused(`routing is held: ${held.join(', ')}; the drill runs only when no Region is held.`);
+  const plan = await planChanges(config, clients, region, mode, input.executionId);
+  if (plan.filter((c) => c.kind !== CHANGE_HOLD).length === 0) throw new DrillRefused(`'${region}' has no routing the drill can change (no health check, no endpoint group).`);
+  return { region, mode, survivors: survivors.map((r) => r.region), plan, startedAt: nowOf(clients) };
 }
 
-async function apply(clients: DrillClients, change: Change, value: boolean | number): Promise<void> {
-  if (change.kind === CHANGE_DNS) {
+async function apply(clients: DrillClients, change: Change, value: boolean | number | string): Promise<void> {
+  if (change.kind === CHANGE_HOLD) {
+    const ssm = ssmOf(clients, change.resourceRegion!);
+    const names = { [change.region]: change.resource };
+    if (value === '') {
+      // Another holder's hold (an operator took over, or ours was never set) is theirs to clear: left in place.
+      await clearHold(ssm, names, change.region, change.target as string, nowOf(clients));
+    } else {
+      await setHold(ssm, names, change.region, { by: value as string, why: 'Region evacuation drill' }, nowOf(clients));
+    }
+  } else if (change.kind === CHANGE_FAULT) {
+    await ssmOf(clients, change.resourceRegion!).send(new PutParameterCommand({ Name: change.resource, Value: value as string, Type: 'String', Overwrite: true }));
+  } else if (change.kind === CHANGE_DNS) {
     await clients.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: change.resource, Inverted: value as boolean }));
   } else if (change.kind === CHANGE_DIAL) {
     await acceleratorOf(clients).send(new UpdateEndpointGroupCommand({ EndpointGroupArn: change.resource, TrafficDialPercentage: value as number }));
@@ -168,6 +257,8 @@ async function apply(clients: DrillClients, change: Change, value: boolean | num
 export interface TakeOutInput {
   readonly region: string;
   readonly executionId: string;
+  /** routing (default) or deep-health. */
+  readonly mode?: string;
 }
 
 /** Everything the measure step keeps between polls. */
@@ -179,6 +270,8 @@ export interface PathMeasurement {
   stoppedAt?: number;
   /** Epoch ms when the accelerator reported the change DEPLOYED (accelerator only). */
   deployedAt?: number;
+  /** Set when the path has nothing to observe (no traffic): measuring stops, and the path counts as not observed. */
+  unobservable?: boolean;
   notes: string[];
 }
 
@@ -199,8 +292,9 @@ export async function takeOut(config: DrillConfig, clients: DrillClients, input:
   if (existing && existing.changes.length > 0) {
     throw new Error(`execution ${input.executionId} already has a journal with ${existing.changes.length} change(s); restore it before taking out again.`);
   }
-  const plan = await planChanges(config, clients, input.region);
-  const journal: DrillJournal = { executionId: input.executionId, region: input.region, changes: [] };
+  const mode = modeOf(input.mode);
+  const plan = await planChanges(config, clients, input.region, mode, input.executionId);
+  const journal: DrillJournal = { executionId: input.executionId, region: input.region, mode, changes: [] };
   if (config.dns && target.healthCheckId) {
     try {
       const answer = await dnsAnswer(config, clients);
@@ -282,9 +376,12 @@ export interface MeasureResult {
  * - dns: Route 53's answer (TestDNSAnswer) no longer names the Region's endpoint. When the answer
  *   did not name it before the change (latency records answer by the resolver's location), the
  *   time is the first `HealthCheckStatus` = 0 of the Region's check (us-east-1, 1-minute points).
- * - accelerator: the endpoint group's `ProcessedBytesIn` (us-west-2, 1-minute sums, reported only
- *   when non-zero) shows a whole minute after the change without bytes; when no traffic flowed
- *   before the change either, the time until the accelerator reported the change DEPLOYED.
+ * - accelerator: the endpoint group's `NewFlowCount` (us-west-2, 1-minute sums, reported only when
+ *   non-zero) shows a whole minute after the change without new flows. A dial "applies to only new
+ *   connections. Existing connections are not terminated" (Global Accelerator Developer Guide, "Use
+ *   traffic dials"), so new flows, not bytes of long-lived connections, tell when routing moved.
+ *   When no flow came before the change either (routing mode), the time until the accelerator
+ *   reported the change DEPLOYED.
  */
 export async function measure(config: DrillConfig, clients: DrillClients, input: { executionId: string }): Promise<MeasureResult> {
   const journal = await clients.journal.load(input.executionId) as DrillJournal | undefined;
@@ -294,20 +391,20 @@ export async function measure(config: DrillConfig, clients: DrillClients, input:
   const changedAt = journal.changedAt;
   const ms = journal.measurements ?? initialMeasurements(config, target, journal);
   for (const m of ms) {
-    if (m.stoppedAt !== undefined) continue;
+    if (m.stoppedAt !== undefined || m.unobservable) continue;
     if (m.path === 'dns') await pollDns(config, clients, target, journal, m, now);
-    if (m.path === 'accelerator') await pollAccelerator(config, clients, target, m, changedAt, now);
+    if (m.path === 'accelerator') await pollAccelerator(config, clients, target, m, changedAt, now, journal.mode ?? 'routing');
   }
   const elapsedSeconds = (now - changedAt) / 1000;
   const timedOut = elapsedSeconds >= config.measureTimeoutSeconds;
   if (timedOut) {
-    for (const m of ms.filter((x) => x.stoppedAt === undefined)) {
+    for (const m of ms.filter((x) => x.stoppedAt === undefined && !x.unobservable)) {
       m.notes.push(`not observed within ${config.measureTimeoutSeconds} s`);
     }
   }
   journal.measurements = ms;
   await clients.journal.save(journal);
-  return { done: timedOut || ms.every((m) => m.stoppedAt !== undefined), elapsedSeconds, measurements: ms };
+  return { done: timedOut || ms.every((m) => m.stoppedAt !== undefined || m.unobservable), elapsedSeconds, measurements: ms };
 }
 
 function initialMeasurements(config: DrillConfig, target: DrillRegion, journal: DrillJournal): PathMeasurement[] {
@@ -324,7 +421,7 @@ function initialMeasurements(config: DrillConfig, target: DrillRegion, journal: 
     });
   }
   if (config.accelerator && target.endpointGroupArn) {
-    ms.push({ path: 'accelerator', method: 'global-accelerator-processed-bytes', notes: [] });
+    ms.push({ path: 'accelerator', method: 'global-accelerator-new-flows', notes: [] });
   }
   return ms;
 }
@@ -347,23 +444,23 @@ async function pollDns(config: DrillConfig, clients: DrillClients, target: Drill
  */
 const ACCELERATOR_METRIC_DELAY_MS = 90_000;
 
-async function pollAccelerator(config: DrillConfig, clients: DrillClients, target: DrillRegion, m: PathMeasurement, changedAt: number, now: number): Promise<void> {
+async function pollAccelerator(config: DrillConfig, clients: DrillClients, target: DrillRegion, m: PathMeasurement, changedAt: number, now: number, mode: DrillMode): Promise<void> {
   const ga = acceleratorOf(clients);
-  if (m.deployedAt === undefined) {
+  if (mode === 'routing' && m.deployedAt === undefined) {
     const [acc, group] = await Promise.all([
       ga.send(new DescribeAcceleratorCommand({ AcceleratorArn: config.accelerator!.acceleratorArn })),
       ga.send(new DescribeEndpointGroupCommand({ EndpointGroupArn: target.endpointGroupArn! })),
     ]);
     if (acc.Accelerator?.Status === 'DEPLOYED' && group.EndpointGroup?.TrafficDialPercentage === 0) m.deployedAt = now;
   }
-  // "Using Amazon CloudWatch with AWS Global Accelerator": ProcessedBytesIn (Sum, us-west-2) by
+  // "Using Amazon CloudWatch with AWS Global Accelerator": NewFlowCount (Sum, us-west-2) by
   // Accelerator, Listener, EndpointGroup, reported only when non-zero, every 60 s. The ids come
   // from arn:aws:globalaccelerator::<account>:accelerator/<id>/listener/<id>/endpoint-group/<id>;
   // the EndpointGroup dimension is the group's Region.
   const parts = target.endpointGroupArn!.split('/');
   const dims = { Accelerator: parts[1], Listener: parts[3], EndpointGroup: target.region };
   const minute = 60_000;
-  const points = await metricPoints(clients.cloudwatch(ACCELERATOR_REGION), 'AWS/GlobalAccelerator', 'ProcessedBytesIn',
+  const points = await metricPoints(clients.cloudwatch(ACCELERATOR_REGION), 'AWS/GlobalAccelerator', 'NewFlowCount',
     dims, 'Sum', changedAt - 5 * minute, now);
   const trafficBefore = points.some((p) => p.timestamp < changedAt && p.value > 0);
   // The first whole minute after the change with no traffic (no point, or 0) whose point would be in by now:
@@ -372,13 +469,18 @@ async function pollAccelerator(config: DrillConfig, clients: DrillClients, targe
     const busy = points.some((p) => p.timestamp >= start && p.timestamp < start + minute && p.value > 0);
     if (!busy && trafficBefore) {
       m.stoppedAt = start + minute;
-      m.notes.push('minute resolution: traffic had stopped by the end of the first minute after the change without bytes to the endpoint group');
+      m.notes.push('minute resolution: new flows had stopped by the end of the first minute after the change without new flows to the endpoint group');
       return;
     }
     if (!trafficBefore) break;
   }
   // No traffic through the group before the change either: the only observable is the accelerator applying it.
-  if (!trafficBefore && m.deployedAt !== undefined && now - changedAt >= 3 * minute) {
+  if (mode === 'deep-health' && !trafficBefore && now - changedAt >= 3 * minute) {
+    m.unobservable = true;
+    m.notes.push('no new flows through the endpoint group before the fault: nothing to observe; send traffic through the accelerator during a deep-health drill');
+    return;
+  }
+  if (mode === 'routing' && !trafficBefore && m.deployedAt !== undefined && now - changedAt >= 3 * minute) {
     m.method = 'global-accelerator-deployed';
     m.notes.push('no traffic through the endpoint group to observe; the time is when the accelerator reported the dial change DEPLOYED');
     m.stoppedAt = m.deployedAt;

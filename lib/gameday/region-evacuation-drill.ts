@@ -7,7 +7,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -19,6 +22,9 @@ import { handlerCode } from '../private/handler-code';
 import { AcceleratorRouting } from '../routing/accelerator-routing';
 import { DnsRouting } from '../routing/dns-routing';
 import { FailoverBudgetReport } from '../routing/failover-budget-report';
+import { RegionFailoverTime } from '../routing/failover-budget';
+import { RoutingIntentStore } from '../routing/routing-intent-store';
+import { acknowledgeCompositeAlarmRead, describeAlarmsStatements, isCompositeAlarm } from '../private/alarm-read';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { partitionOfStack } from '../topology/regions';
 import { GAME_DAY_TAG } from './private/game-day-tag';
@@ -57,6 +63,15 @@ export interface DrillRegionTarget {
    * @default - the DNS path is measured by the health check's status metric only
    */
   readonly endpointDnsName?: string;
+
+  /**
+   * The fault switch of the Region's deep-health endpoint (`DeepHealthEndpoint.faultSwitch`, an SSM
+   * String parameter in this Region). With it the drill's `deep-health` mode fails the Region's deep
+   * health (`{"fail":true,...}`), lets detection and the automation move the traffic, and times the
+   * whole chain; it writes the previous value back on restore and on abort.
+   * @default - no deep-health mode for this Region
+   */
+  readonly faultSwitch?: ssm.IStringParameter;
 }
 
 /**
@@ -83,6 +98,14 @@ export interface RegionEvacuationDrillProps {
    * @default - none
    */
   readonly regions?: DrillRegionTarget[];
+
+  /**
+   * The recorded routing intents: in the routing mode the drill holds every Region whose routing it
+   * changes (the accelerator controller then leaves its take-out alone) and clears its holds on
+   * restore; it refuses to run while another actor holds a Region.
+   * @default - acceleratorRouting's `routingIntent`, else none
+   */
+  readonly routingIntent?: RoutingIntentStore;
 
   /**
    * Time between two measurements.
@@ -122,6 +145,13 @@ export interface RegionEvacuationDrillProps {
   readonly accessLogsBucket?: s3.IBucket;
 }
 
+/** Step Functions keeps at most 25,000 events in a Standard execution's history (Step Functions Developer Guide, "Step Functions service quotas"). */
+const HISTORY_EVENTS_QUOTA = 25_000;
+/** History events of one measure poll: the task (entered, scheduled, started, succeeded, exited), the Choice and the Wait (entered, exited each). */
+const EVENTS_PER_POLL = 9;
+/** Polls one execution may make: 9 events each stays under 14,000 events, leaving room for retries and the other states. */
+export const MAX_DRILL_POLLS = 1500;
+
 /**
  * A Region evacuation drill (game day) as a Step Functions state machine in a Region that
  * survives: given a Region and the confirmation (the Region's name again) it checks that every
@@ -146,6 +176,10 @@ export class RegionEvacuationDrill extends Construct {
   public readonly overBudgetAlarm: cloudwatch.Alarm;
   /** The state machine's ARN (its name is fixed, so the ARN is known at synth). */
   public readonly stateMachineArn: string;
+  /** Where a restore that failed after Lambda's retries keeps its event. */
+  public readonly failedRestoreQueue: sqs.Queue;
+  /** In ALARM while a failed restore waits in `failedRestoreQueue`. */
+  public readonly restoreFailedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RegionEvacuationDrillProps) {
     super(scope, id);
@@ -153,10 +187,19 @@ export class RegionEvacuationDrill extends Construct {
     if (Token.isUnresolved(stack.region)) {
       throw validationError('DrillRegionUnknown', `RegionEvacuationDrill '${id}' is in stack '${stack.stackName}', which has no concrete Region; give the stack env: { region } (a Region that survives the drill, for example the witness Region).`, this);
     }
+    const topology = props.topology;
+    if (topology.activeRegions.includes(stack.region)) {
+      throw validationError('DrillInActiveRegion', `RegionEvacuationDrill '${id}' is in ${stack.region}, an active Region of ${topology.node.path}, which the drill can evacuate (and a real outage of it would stop the drill that must restore it); `
+        + `put it in a stack of a Region that is not active (for example the witness Region${topology.witnessRegion ? ` ${topology.witnessRegion}` : ''}).`, this);
+    }
+    const appAccount = Stack.of(topology.globalStack).account;
+    if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(appAccount) && stack.account !== appAccount) {
+      throw validationError('DrillWrongAccount', `RegionEvacuationDrill '${id}' is in stack '${stack.stackName}' of account ${stack.account}, but the app's routing is in account ${appAccount}; `
+        + 'the drill\'s role can only change routing of its own account, so put it in a stack of that account.', this);
+    }
     if (!props.dnsRouting && !props.acceleratorRouting) {
       throw validationError('DrillWithoutRouting', `RegionEvacuationDrill '${id}' has neither dnsRouting nor acceleratorRouting; give the app's routing so the drill has something to take the Region out of.`, this);
     }
-    const topology = props.topology;
     const targetsByRegion = new Map<string, DrillRegionTarget>();
     for (const t of props.regions ?? []) {
       if (!topology.activeRegions.includes(t.region)) {
@@ -164,6 +207,12 @@ export class RegionEvacuationDrill extends Construct {
       }
       if (targetsByRegion.has(t.region)) {
         throw validationError('DrillDuplicateRegion', `regions lists '${t.region}' twice; give one entry per Region.`, this);
+      }
+      if (t.faultSwitch) {
+        const switchRegion = Stack.of(t.faultSwitch).region;
+        if (!Token.isUnresolved(switchRegion) && switchRegion !== t.region) {
+          throw validationError('DrillFaultSwitchRegion', `the fault switch ${t.faultSwitch.node.path} of '${t.region}' is in ${switchRegion}; give the DeepHealthEndpoint.faultSwitch of ${t.region} itself.`, this);
+        }
       }
       targetsByRegion.set(t.region, t);
     }
@@ -175,15 +224,21 @@ export class RegionEvacuationDrill extends Construct {
     if (measureTimeoutSeconds < 60 || measureTimeoutSeconds > 3600) {
       throw validationError('DrillMeasureTimeout', `measureTimeout of ${measureTimeoutSeconds} s is not valid; use 1 to 60 minutes.`, this);
     }
+    const polls = Math.ceil(measureTimeoutSeconds / pollSeconds);
+    if (polls > MAX_DRILL_POLLS) {
+      throw validationError('DrillHistoryQuota', `measureTimeout of ${measureTimeoutSeconds} s at a pollInterval of ${pollSeconds} s is ${polls} polls of about ${EVENTS_PER_POLL} history events each; `
+        + `a Standard execution keeps at most ${HISTORY_EVENTS_QUOTA} events (Step Functions service quotas), so the drill allows ${MAX_DRILL_POLLS} polls: `
+        + `use a pollInterval of at least ${Math.ceil(measureTimeoutSeconds / MAX_DRILL_POLLS)} s or a measureTimeout of at most ${MAX_DRILL_POLLS * pollSeconds} s.`, this);
+    }
     const namespace = props.namespace ?? 'MultiRegion/GameDay';
+    const intents = props.routingIntent ?? props.acceleratorRouting?.routingIntent;
     const stateMachineName = props.stateMachineName ?? `${topology.stackNamePrefix}-region-drill`;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
-    // The Region's own key when it is an active Region; otherwise (the witness Region, for example) one of the drill's own.
-    const key: kms.IKey = topology.activeRegions.includes(stack.region)
-      ? topology.regionalKey(stack.region)
-      : new RegionalKey(this, 'Key', { alias: `alias/${topology.stackNamePrefix}/region-drill`, services: [KeyService.CLOUDWATCH_LOGS, KeyService.of('s3')] });
-    if (key instanceof RegionalKey) key.allowService(KeyService.of('s3'));
+    // A key of the drill's own (its Region is never an active Region's, so there is no RegionalKey of the topology here).
+    const key = new RegionalKey(this, 'Key', {
+      alias: `alias/${topology.stackNamePrefix}/region-drill`, services: [KeyService.CLOUDWATCH_LOGS, KeyService.of('s3'), KeyService.of('sqs')],
+    });
 
     // The drill's stack takes cross-Region references (health checks, endpoint groups): aws-cdk-lib's
     // reference providers get the Control Tower acknowledgement MultiRegionApp's stacks get.
@@ -226,6 +281,7 @@ export class RegionEvacuationDrill extends Construct {
       regions,
       dns: dnsConfig,
       accelerator: props.acceleratorRouting ? { acceleratorArn: props.acceleratorRouting.accelerator.acceleratorArn } : undefined,
+      intents: intents ? { region: intents.storeRegion, names: intents.parameterNames() } : undefined,
       budget: [],
       bucketName: this.reportBucket.bucketName,
       namespace,
@@ -236,7 +292,12 @@ export class RegionEvacuationDrill extends Construct {
     const budget = Lazy.string({
       produce: () => JSON.stringify(FailoverBudgetReport.of(this).paths
         .filter((p) => budgetPaths.includes(p.constructPath))
-        .map((p) => ({ path: p.path, worstCaseSeconds: p.worstCaseSeconds, regions: Object.fromEntries(p.regions.map((r) => [r.region, r.totalSeconds])) }))),
+        .map((p) => ({
+          path: p.path,
+          worstCaseSeconds: p.worstCaseSeconds,
+          regions: Object.fromEntries(p.regions.map((r) => [r.region, r.totalSeconds])),
+          postDetection: Object.fromEntries(p.regions.map((r) => [r.region, postDetectionSeconds(r)])),
+        }))),
     });
 
     const logGroup = new logs.LogGroup(this, 'HandlerLogs', { retention, encryptionKey: key });
@@ -244,7 +305,20 @@ export class RegionEvacuationDrill extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Region evacuation drill: changes only the app\'s health checks and endpoint groups, writes its report bucket',
     });
-    this.grantDrill(role, props, regions, namespace, logGroup, key);
+    this.grantDrill(role, props, regions, namespace, logGroup, key, targetsByRegion, intents);
+
+    // A restore that still fails after Lambda's retries keeps its event here, and the alarm below
+    // pages someone: the Region may still be out of routing (review R8).
+    this.failedRestoreQueue = new sqs.Queue(this, 'FailedRestores', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedRestoreQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the drill\'s failed restores; nothing consumes it automatically.',
+    });
 
     this.handler = new lambda.Function(this, 'Handler', {
       code: handlerCode('region-drill'),
@@ -257,6 +331,11 @@ export class RegionEvacuationDrill extends Construct {
       role,
       logGroup,
       environment: { DRILL_CONFIG: stack.toJsonString(config), DRILL_BUDGET: budget },
+      // Asynchronous invocations (the abort rule's restore): Lambda retries a function error twice
+      // ("How Lambda handles errors and retries with asynchronous invocation"), then the event goes to the queue.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new lambdaDestinations.SqsDestination(this.failedRestoreQueue),
     });
     this.handler.node.addDependency(role);
     acknowledgeLambdaOutsideVpc(this.handler, 'the drill calls the Route 53, Global Accelerator, CloudWatch and S3 APIs and the Regions\' public endpoints it measures.');
@@ -271,6 +350,15 @@ export class RegionEvacuationDrill extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
 
+    this.restoreFailedAlarm = registerAlarm(new cloudwatch.Alarm(this, 'RestoreFailed', {
+      alarmDescription: 'A Region evacuation drill could not restore what it changed (the event is kept in the failed-restore queue): the Region may still be out of routing, held or failing its deep health. Restore it from the journal (see the README, Game day).',
+      metric: this.failedRestoreQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+
     this.stateMachine = this.buildStateMachine(stateMachineName, pollSeconds, measureTimeoutSeconds, key, retention);
     Tags.of(this.stateMachine).add(GAME_DAY_TAG, 'region-evacuation-drill');
     new CfnOutput(this, 'StateMachineArn', {
@@ -279,7 +367,10 @@ export class RegionEvacuationDrill extends Construct {
     });
 
     // Aborted, timed-out and failed executions run no Catch: this rule restores them from the journal.
+    // A fixed name: the key policy below names the rule, and a reference to it would close a cycle (key -> rule -> function -> key).
+    const restoreRuleName = `${stateMachineName}-restore`.slice(0, 64);
     new events.Rule(this, 'RestoreOnAbort', {
+      ruleName: restoreRuleName,
       description: 'Restores what an aborted, timed-out or failed Region evacuation drill changed',
       eventPattern: {
         source: ['aws.states'],
@@ -288,10 +379,26 @@ export class RegionEvacuationDrill extends Construct {
       },
       targets: [new targets.LambdaFunction(this.handler, {
         event: events.RuleTargetInput.fromObject({ step: 'restore', executionId: events.EventField.fromPath('$.detail.executionArn') }),
+        // Delivery retries; an event EventBridge cannot deliver goes to the same queue.
         retryAttempts: 10,
         maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.failedRestoreQueue,
       })],
     });
+    // EventBridge writes to an encrypted dead-letter queue as its service principal
+    // (EventBridge User Guide, "Using dead-letter queues to process undelivered events": the key policy must allow it).
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgeDeadLetters',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: restoreRuleName }) } },
+    }));
+    // aws-cdk-lib's SqsDestination grants the function queue.grantSendMessages(), which on a KMS queue adds these KMS actions.
+    Validations.of(role).acknowledge(...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((a) => ({
+      id: `AwsSolutions::AwsSolutions-IAM5[Action::${a}]`,
+      reason: `${a} on the drill's own key only: aws-cdk-lib's grant for sending to the KMS-encrypted failed-restore queue (the Lambda on-failure destination).`,
+    })));
   }
 
   /** Lets `grantee` start drills and read their progress (what `npx multi-region-cdk drill` needs). */
@@ -307,6 +414,7 @@ export class RegionEvacuationDrill extends Construct {
 
   private regionConfig(region: string, props: RegionEvacuationDrillProps, target: DrillRegionTarget | undefined) {
     return {
+      faultSwitchName: target?.faultSwitch?.parameterName,
       region,
       healthCheckId: props.dnsRouting?.healthCheck(region).healthCheckId,
       endpointDnsName: target?.endpointDnsName,
@@ -317,7 +425,7 @@ export class RegionEvacuationDrill extends Construct {
   }
 
   private grantDrill(role: iam.Role, props: RegionEvacuationDrillProps, regions: ReturnType<RegionEvacuationDrill['regionConfig']>[],
-    namespace: string, logGroup: logs.LogGroup, key: kms.IKey): void {
+    namespace: string, logGroup: logs.LogGroup, key: kms.IKey, targetsByRegion: Map<string, DrillRegionTarget>, intents: RoutingIntentStore | undefined): void {
     const stack = Stack.of(this);
     const partition = partitionOfStack(stack);
     const statements: iam.PolicyStatement[] = [
@@ -339,11 +447,15 @@ export class RegionEvacuationDrill extends Construct {
         resources: [props.acceleratorRouting.accelerator.acceleratorArn],
       }));
     }
-    const alarmArns = regions.flatMap((r) => r.alarms.map((a) => `arn:${partition}:cloudwatch:${a.region}:${stack.account}:alarm:${a.name}`));
-    if (alarmArns.length > 0) {
-      statements.push(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: alarmArns }));
+    const faultSwitches = [...targetsByRegion.values()].flatMap((t) => (t.faultSwitch ? [t.faultSwitch.parameterArn] : []));
+    if (faultSwitches.length > 0) {
+      statements.push(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: faultSwitches }));
     }
-    new iam.Policy(this, 'HandlerPolicy', { roles: [role], statements });
+    const alarmArns = regions.flatMap((r) => r.alarms.map((a) => `arn:${partition}:cloudwatch:${a.region}:${stack.account}:alarm:${a.name}`));
+    const composite = [...targetsByRegion.values()].some((t) => (t.healthAlarms ?? []).some(isCompositeAlarm));
+    const policy = new iam.Policy(this, 'HandlerPolicy', { roles: [role], statements: [...statements, ...describeAlarmsStatements(alarmArns, composite)] });
+    if (composite) acknowledgeCompositeAlarmRead(policy);
+    intents?.grantWrite(policy);
     // No resource-level permissions exist for these three; each is scoped as far as IAM allows.
     const unscoped = new iam.Policy(this, 'HandlerReadPolicy', {
       roles: [role],
@@ -392,7 +504,7 @@ export class RegionEvacuationDrill extends Construct {
     // or confirmation by name.
     const defaults = new sfn.Pass(this, 'Defaults', {
       comment: 'Defaults for the input',
-      result: sfn.Result.fromObject({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } }),
+      result: sfn.Result.fromObject({ region: '', confirmation: '', mode: 'routing', dryRun: false, drill: { error: null, dataPath: null } }),
       resultPath: '$.defaults',
     });
     const init = new sfn.Pass(this, 'Init', {
@@ -400,8 +512,8 @@ export class RegionEvacuationDrill extends Construct {
       parameters: { args: J.jsonMerge(J.objectAt('$.defaults'), J.entirePayload) },
       outputPath: '$.args',
     });
-    const preflight = invoke('Preflight', 'preflight', '$.preflight', { confirmation: J.stringAt('$.confirmation'), stateMachineArn: J.stringAt('$$.StateMachine.Id') });
-    const takeOut = invoke('TakeOut', 'takeOut', '$.takeOut');
+    const preflight = invoke('Preflight', 'preflight', '$.preflight', { confirmation: J.stringAt('$.confirmation'), mode: J.stringAt('$.mode'), stateMachineArn: J.stringAt('$$.StateMachine.Id') });
+    const takeOut = invoke('TakeOut', 'takeOut', '$.takeOut', { mode: J.stringAt('$.mode') });
     const measure = invoke('Measure', 'measure', '$.measure');
     const checkDataPath = invoke('CheckDataPath', 'checkDataPath', '$.drill.dataPath');
     const restore = invoke('Restore', 'restore', '$.restore');
@@ -451,6 +563,20 @@ export class RegionEvacuationDrill extends Construct {
     });
     return machine;
   }
+}
+
+/**
+ * The terms of a Region's budget that a routing take-out still pays: what follows the change
+ * (the TTL every branch pays, and the services' own reaction: Route 53 acting on a health change,
+ * Global Accelerator applying a dial), not the detection the take-out skips (review W5).
+ */
+export function postDetectionSeconds(r: RegionFailoverTime): number {
+  const reaction = /^(Route 53|Global Accelerator)\b.*\b(applies|acts|reacts|propagat)/i;
+  const seen = new Map<string, number>();
+  for (const t of r.terms) {
+    if (t.branch !== undefined && reaction.test(t.name) && t.seconds !== undefined) seen.set(t.name, Math.max(seen.get(t.name) ?? 0, t.seconds));
+  }
+  return r.ttlSeconds + [...seen.values()].reduce((a, b) => a + b, 0);
 }
 
 function recordOf(dns: DnsRouting, region: string): { recordName: string; recordType: string; hostedZoneId: string } {

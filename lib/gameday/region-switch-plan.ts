@@ -1,10 +1,9 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
@@ -14,6 +13,8 @@ import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { isKnownRegion, partitionOf, partitionOfStack } from '../topology/regions';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
+import { acknowledgeCompositeAlarmRead, describeAlarmsStatements, isCompositeAlarm } from '../private/alarm-read';
+import { RoutingIntentStore } from '../routing/routing-intent-store';
 
 /**
  * The alarms that trigger a Region switch away from one Region.
@@ -33,16 +34,25 @@ export interface RegionSwitchPlanProps {
   readonly topology: IMultiRegionTopology;
 
   /**
-   * Route 53 routing: a Route53HealthCheck execution block for its records.
-   * @default - no Route 53 block
+   * Route 53 routing: the plan's routing step (a CustomActionLambda block) inverts the health check
+   * that guards the deactivated Region's record (DnsRouting's own check, so the records move; ARC's
+   * Route53HealthCheck block would create checks that no DnsRouting record carries).
+   * @default - DNS is not switched
    */
   readonly dnsRouting?: DnsRouting;
 
   /**
-   * Global Accelerator: a CustomActionLambda block that sets the endpoint groups' traffic dials.
-   * @default - no accelerator block
+   * Global Accelerator: the plan's routing step sets the endpoint groups' traffic dials.
+   * @default - the accelerator is not switched
    */
   readonly acceleratorRouting?: AcceleratorRouting;
+
+  /**
+   * The recorded routing intents: the routing step holds a Region before it takes it out (the
+   * accelerator controller then leaves the switch alone) and clears the plan's hold when it activates it.
+   * @default - acceleratorRouting's `routingIntent`, else none
+   */
+  readonly routingIntent?: RoutingIntentStore;
 
   /**
    * Alarms that start the plan automatically, per Region.
@@ -81,8 +91,8 @@ export interface RegionSwitchPlanProps {
   readonly approvalTimeout?: Duration;
 
   /**
-   * More steps, appended to every workflow (for example a database block of your own).
-   * Their `executionBlockType` must be one Region switch supports.
+   * More steps, appended to every workflow (for example a database block of your own). They are
+   * aws-cdk-lib's `CfnPlan.StepProperty`, so the L1 types check their configuration; each holds exactly one.
    * @default - none
    */
   readonly additionalSteps?: arc.CfnPlan.StepProperty[];
@@ -95,14 +105,10 @@ export interface RegionSwitchPlanProps {
 }
 
 /**
- * Execution block types of a Region switch step: the CloudFormation template reference
- * ("AWS::ARCRegionSwitch::Plan Step") and the ARC Region switch API reference ("Step"), which adds
- * the RDS read-replica blocks.
+ * A plan name as the API accepts it: "Length Constraints: Minimum length of 1. Maximum length of 32.
+ * Pattern: [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?" (ARC Region switch API Reference, "Plan", name).
  */
-const BLOCK_TYPES = [
-  'CustomActionLambda', 'ManualApproval', 'AuroraGlobalDatabase', 'EC2AutoScaling', 'ARCRoutingControl', 'ARCRegionSwitchPlan',
-  'Parallel', 'ECSServiceScaling', 'EKSResourceScaling', 'Route53HealthCheck', 'DocumentDb', 'RdsPromoteReadReplica', 'RdsCreateCrossRegionReplica',
-];
+const PLAN_NAME_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
 /** Pattern of a trigger's target Region (ARC Region switch API reference, "Trigger"). */
 const REGION_PATTERN = /^[a-z]{2}-[a-z-]+-\d+$/;
 
@@ -146,10 +152,9 @@ export class RegionSwitchPlan extends Construct {
     if (!props.dnsRouting && !props.acceleratorRouting && (props.additionalSteps ?? []).length === 0) {
       throw validationError('RegionSwitchEmpty', `RegionSwitchPlan '${id}' has no step: give dnsRouting, acceleratorRouting or additionalSteps.`, this);
     }
+    // The block types are not listed here: the steps are the L1's StepProperty (its configuration keys
+    // are aws-cdk-lib's, checked by the compiler), and CloudFormation's schema checks executionBlockType.
     (props.additionalSteps ?? []).forEach((s, i) => {
-      if (!BLOCK_TYPES.includes(s.executionBlockType)) {
-        throw validationError('RegionSwitchBlockType', `additionalSteps[${i}] has executionBlockType '${s.executionBlockType}', which Region switch does not support; use one of ${BLOCK_TYPES.join(', ')}.`, this);
-      }
       const configs = Object.entries(s.executionBlockConfiguration ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
       if (configs.length !== 1) {
         throw validationError('RegionSwitchBlockConfig', `additionalSteps[${i}] ('${s.name}') has ${configs.length} configurations in executionBlockConfiguration${configs.length ? ` (${configs.join(', ')})` : ''}; `
@@ -157,7 +162,18 @@ export class RegionSwitchPlan extends Construct {
       }
     });
     const triggers = props.triggers ?? [];
+    const activePassiveEarly = topology.posture === Posture.ACTIVE_PASSIVE;
+    const seen = new Set<string>();
     for (const t of triggers) {
+      if (seen.has(t.region)) throw validationError('RegionSwitchTriggerRegion', `triggers lists '${t.region}' twice; give one trigger per Region.`, this);
+      seen.add(t.region);
+      if (!activePassiveEarly) {
+        // The deactivate trigger of a Region also requires the other Region's alarms green (see below).
+        const others = triggers.filter((o) => o.region !== t.region).reduce((n, o) => n + o.alarms.length, 0);
+        if (others > 0 && t.alarms.length + others > 10) {
+          throw validationError('RegionSwitchTriggerAlarms', `the trigger of '${t.region}' would have ${t.alarms.length + others} conditions (its ${t.alarms.length} alarms red and the other Region's ${others} green, so the triggers can never deactivate both Regions); Region switch takes 1 to 10 conditions per trigger.`, this);
+        }
+      }
       if (!regions.includes(t.region)) {
         throw validationError('RegionSwitchTriggerRegion', `triggers has Region '${t.region}', which is not one of the plan's Regions (${regions.join(', ')}).`, this);
       }
@@ -169,12 +185,30 @@ export class RegionSwitchPlan extends Construct {
     if (rtoMinutes !== undefined && (rtoMinutes < 1 || !Number.isInteger(rtoMinutes))) {
       throw validationError('RegionSwitchRto', `recoveryTimeObjective of ${rtoMinutes} minutes is not valid; give a whole number of minutes, at least 1.`, this);
     }
-    const minDelay = (props.minDelayBetweenTriggeredExecutions ?? Duration.minutes(60)).toMinutes();
+    // R12: the plan reports every execution against its RTO; one below the routing's own worst case can never be met.
+    if (rtoMinutes !== undefined) {
+      const budgets = [props.dnsRouting?.failoverBudget, props.acceleratorRouting?.failoverBudget].filter((b) => b !== undefined);
+      const worst = budgets.reduce((m, b) => Math.max(m, b!.worstCaseSeconds), 0);
+      if (worst > rtoMinutes * 60) {
+        throw validationError('RegionSwitchRtoBelowBudget', `recoveryTimeObjective of ${rtoMinutes} minutes is below the routing's failover budget (worst case ${worst} s${budgets.some((b) => !b!.complete) ? ', at least' : ''}, cdk.out/failover-budget.md); `
+          + `give at least ${Math.ceil(worst / 60)} minutes, or shorten the detection terms.`, this);
+      }
+      if (props.manualApproval) {
+        Annotations.of(this).addInfo(`RegionSwitchPlan ${this.node.path}: the ${rtoMinutes}-minute recovery time objective includes the manual approval, which may wait up to ${(props.approvalTimeout ?? Duration.minutes(60)).toMinutes()} minutes.`);
+      }
+    }
+    const minDelay = wholeMinutes(this, props.minDelayBetweenTriggeredExecutions ?? Duration.minutes(60), 'minDelayBetweenTriggeredExecutions', 0);
+    const approvalMinutes = wholeMinutes(this, props.approvalTimeout ?? Duration.minutes(60), 'approvalTimeout', 1);
 
     const stack = Stack.of(this);
     const partition = partitionOfStack(stack);
     const activePassive = topology.posture === Posture.ACTIVE_PASSIVE;
     const planName = props.planName ?? `${topology.stackNamePrefix}-region-switch`;
+    if (!Token.isUnresolved(planName) && !PLAN_NAME_PATTERN.test(planName)) {
+      throw validationError('RegionSwitchPlanName', `plan name '${planName}' is not valid: Region switch accepts 1 to 32 letters, digits and '-', not starting or ending with '-' `
+        + `(pattern [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?)${props.planName ? '' : '; the default is <stackNamePrefix>-region-switch, so give planName'}.`, this);
+    }
+    const intents = props.routingIntent ?? props.acceleratorRouting?.routingIntent;
 
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       // Region switch assumes this role to evaluate and run the plan (ARC developer guide, "Plan execution role trust policy").
@@ -190,17 +224,17 @@ export class RegionSwitchPlan extends Construct {
       });
     }
 
-    if (props.acceleratorRouting) this.createDialFunctions(topology, partition);
+    const routing = props.acceleratorRouting !== undefined || props.dnsRouting !== undefined;
+    if (routing) this.createDialFunctions(topology, partition, props, intents);
 
     const steps = (action: string): arc.CfnPlan.StepProperty[] => [
       ...(approvalRole ? [{
         name: 'approve',
         description: 'A person confirms the Region switch',
         executionBlockType: 'ManualApproval',
-        executionBlockConfiguration: { executionApprovalConfig: { approvalRole: approvalRole.roleArn, timeoutMinutes: (props.approvalTimeout ?? Duration.minutes(60)).toMinutes() } },
+        executionBlockConfiguration: { executionApprovalConfig: { approvalRole: approvalRole.roleArn, timeoutMinutes: approvalMinutes } },
       }] : []),
-      ...(props.dnsRouting ? [this.route53Step(props.dnsRouting, regions)] : []),
-      ...(props.acceleratorRouting ? [this.dialStep(props.acceleratorRouting, regions, action, activePassive)] : []),
+      ...(routing ? [this.routingStep(props, regions, action, activePassive, intents)] : []),
       ...(props.additionalSteps ?? []),
     ];
     const workflows: arc.CfnPlan.WorkflowProperty[] = activePassive
@@ -213,28 +247,36 @@ export class RegionSwitchPlan extends Construct {
     const associatedAlarms: Record<string, arc.CfnPlan.AssociatedAlarmProperty> = {};
     const planTriggers: arc.CfnPlan.TriggerProperty[] = [];
     for (const t of triggers) {
-      const names = t.alarms.map((alarm, i) => {
-        const name = `${t.region}-alarm-${i + 1}`;
-        associatedAlarms[name] = { alarmType: 'trigger', resourceIdentifier: alarm.alarmArn };
-        return name;
+      t.alarms.forEach((alarm, i) => {
+        associatedAlarms[`${t.region}-alarm-${i + 1}`] = { alarmType: 'trigger', resourceIdentifier: alarm.alarmArn };
       });
-      const other = regions.find((r) => r !== t.region)!;
+    }
+    for (const t of triggers) {
       if (activePassive && t.region !== topology.primaryRegion) continue;
+      const own = t.alarms.map((_, i) => `${t.region}-alarm-${i + 1}`);
+      // Active-active (R11): a Region is deactivated only while the other's alarms are green, so the
+      // triggers cannot take both out (Trigger.conditions: "The conditions that must be met for the
+      // trigger to fire", ARC Region switch API Reference); the routing step also refuses the last serving Region.
+      const others = activePassive ? [] : triggers.filter((o) => o.region !== t.region).flatMap((o) => o.alarms.map((_, i) => `${o.region}-alarm-${i + 1}`));
       planTriggers.push({
         // Active-passive: the primary's alarms activate the standby. Active-active: a Region's alarms deactivate it.
         action: activePassive ? 'activate' : 'deactivate',
-        targetRegion: activePassive ? other : t.region,
-        description: `${t.region} unhealthy`,
-        conditions: names.map((associatedAlarmName) => ({ associatedAlarmName, condition: 'red' })),
+        targetRegion: activePassive ? regions.find((r) => r !== t.region)! : t.region,
+        description: activePassive ? `${t.region} unhealthy` : `${t.region} unhealthy while the other Region is healthy`,
+        conditions: [
+          ...own.map((associatedAlarmName) => ({ associatedAlarmName, condition: 'red' })),
+          ...others.map((associatedAlarmName) => ({ associatedAlarmName, condition: 'green' })),
+        ],
         minDelayMinutesBetweenExecutions: minDelay,
       });
     }
     if (triggers.length > 0) {
-      // Region switch reads the trigger alarms with the execution role (ARC developer guide, "Plan execution trigger permissions").
-      this.executionRole.addToPolicy(new iam.PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
-        resources: triggers.flatMap((t) => t.alarms.map((a) => a.alarmArn)),
-      }));
+      // Region switch reads the trigger alarms with the execution role (ARC developer guide, "Plan execution trigger permissions");
+      // a composite alarm only with DescribeAlarms on * (CloudWatch API Reference, DescribeAlarms).
+      const alarms = triggers.flatMap((t) => t.alarms);
+      const composite = alarms.some(isCompositeAlarm);
+      for (const st of describeAlarmsStatements(alarms.map((a) => a.alarmArn), composite, ['cloudwatch:DescribeAlarmHistory'])) this.executionRole.addToPolicy(st);
+      if (composite) acknowledgeCompositeAlarmRead(this.executionRole);
     }
 
     this.plan = new arc.CfnPlan(this, 'Plan', {
@@ -250,6 +292,14 @@ export class RegionSwitchPlan extends Construct {
       associatedAlarms: Object.keys(associatedAlarms).length > 0 ? associatedAlarms : undefined,
     });
     this.planArn = this.plan.attrArn;
+    // The base statements of a plan execution role (ARC Developer Guide, "Complete plan execution role
+    // permissions"; the same actions as the managed policy AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy),
+    // scoped to this plan and this role instead of the managed policy's '*'.
+    this.executionRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'],
+      resources: [this.planArn],
+    }));
+    this.executionRole.addToPolicy(new iam.PolicyStatement({ actions: ['iam:SimulatePrincipalPolicy'], resources: [this.executionRole.roleArn] }));
     if (approvalRole instanceof iam.Role) {
       approvalRole.addToPolicy(new iam.PolicyStatement({
         actions: ['arc-region-switch:ApprovePlanExecutionStep', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:GetPlan'],
@@ -258,41 +308,30 @@ export class RegionSwitchPlan extends Construct {
     }
   }
 
-  private route53Step(dns: DnsRouting, regions: string[]): arc.CfnPlan.StepProperty {
-    const first = dns.record(regions[0]).node.defaultChild as route53.CfnRecordSet;
-    return {
-      name: 'route53-health-checks',
-      description: `Route 53 health checks of ${dns.recordName}: the deactivated Region's records go unhealthy`,
-      executionBlockType: 'Route53HealthCheck',
-      executionBlockConfiguration: {
-        route53HealthCheckConfig: {
-          hostedZoneId: first.hostedZoneId!,
-          recordName: dns.recordName,
-          recordSets: regions.map((region) => ({
-            recordSetIdentifier: (dns.record(region).node.defaultChild as route53.CfnRecordSet).setIdentifier,
-            region,
-          })),
-        },
-      },
-    };
-  }
-
-  private dialStep(accelerator: AcceleratorRouting, regions: string[], action: string, exclusive: boolean): arc.CfnPlan.StepProperty {
+  private routingStep(props: RegionSwitchPlanProps, regions: string[], action: string, exclusive: boolean, intents: RoutingIntentStore | undefined): arc.CfnPlan.StepProperty {
+    const accelerator = props.acceleratorRouting;
+    const dns = props.dnsRouting;
     const payload = Stack.of(this).toJsonString({
       dialAction: action,
       exclusive,
-      endpointGroups: Object.fromEntries(regions.map((r) => [r, accelerator.endpointGroup(r).endpointGroupArn])),
+      endpointGroups: accelerator ? Object.fromEntries(regions.map((r) => [r, accelerator.endpointGroup(r).endpointGroupArn])) : undefined,
+      healthChecks: dns ? Object.fromEntries(regions.map((r) => [r, dns.healthCheck(r).healthCheckId])) : undefined,
+      intents: intents ? { region: intents.storeRegion, names: intents.parameterNames() } : undefined,
     });
+    const paths = [accelerator ? 'Global Accelerator traffic dials' : undefined, dns ? `Route 53 health checks of ${dns.recordName}` : undefined].filter(Boolean).join(' and ');
     return {
-      name: `accelerator-dials-${action}`,
-      description: `Global Accelerator traffic dials: ${action === 'activate' ? 'the activating Region to 100 %' : 'the deactivating Region to 0 %'}`,
+      name: `routing-${action}`,
+      description: `${paths}: ${action === 'activate' ? 'the activating Region back in' : 'the deactivating Region out'} (never the last serving Region)`,
       executionBlockType: 'CustomActionLambda',
       executionBlockConfiguration: {
         customActionLambdaConfig: {
           lambdas: this.dialFunctions.map((fn) => ({ arn: fn.functionArn, payload })),
-          regionToRun: action === 'activate' ? 'activatingRegion' : 'deactivatingRegion',
+          // R6: never in the Region being deactivated, which may be impaired; the function acts on the other Region.
+          regionToRun: 'activatingRegion',
           retryIntervalMinutes: 1,
           timeoutMinutes: 10,
+          // An ungraceful execution (the Region is failing) skips the step rather than waiting on it.
+          ungraceful: { behavior: 'skip' },
         },
       },
     };
@@ -304,25 +343,43 @@ export class RegionSwitchPlan extends Construct {
    * a regional stack to the accelerator's stack would close a cycle (the accelerator points at the
    * regional load balancers).
    */
-  private createDialFunctions(topology: IMultiRegionTopology, partition: string): void {
+  private createDialFunctions(topology: IMultiRegionTopology, partition: string, props: RegionSwitchPlanProps, intents: RoutingIntentStore | undefined): void {
     for (const region of topology.activeRegions) {
       const stack = topology.regionalStack(region);
       const scope = new Construct(stack, `RegionSwitchDial-${this.node.addr.slice(0, 8)}`);
       const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: topology.regionalKey(region) });
       const role = new iam.Role(scope, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: 'Region switch step: sets the traffic dials of the app\'s accelerator endpoint groups',
+        description: 'Region switch step: sets the app\'s accelerator traffic dials and inverts its Route 53 health checks',
       });
+      const statements: iam.PolicyStatement[] = [];
+      if (props.dnsRouting) {
+        statements.push(new iam.PolicyStatement({
+          actions: ['route53:GetHealthCheck', 'route53:UpdateHealthCheck'],
+          resources: [`arn:${partition}:route53:::healthcheck/*`],
+        }));
+      }
       const policy = new iam.Policy(scope, 'Policy', {
         roles: [role],
         statements: [
           new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-          new iam.PolicyStatement({
+          ...(props.acceleratorRouting ? [new iam.PolicyStatement({
             actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
             resources: [`arn:${partition}:globalaccelerator::${stack.account}:accelerator/*/listener/*/endpoint-group/*`],
-          }),
+          })] : []),
+          ...statements,
         ],
       });
+      intents?.grantWrite(policy);
+      if (props.dnsRouting) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:route53:::healthcheck/*]`,
+          reason: 'DnsRouting\'s health checks live in the global stack, which already depends on this stack (its load balancer); naming them here would close a cycle. The plan passes the exact ids in its payload.',
+        }, {
+          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53:::healthcheck/*]',
+          reason: 'DnsRouting\'s health checks live in the global stack, which already depends on this stack (its load balancer); naming them here would close a cycle. The plan passes the exact ids in its payload.',
+        });
+      }
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:globalaccelerator::<AWS::AccountId>:accelerator/*/listener/*/endpoint-group/*]',
         reason: 'The endpoint group ARNs live in the accelerator stack, which already depends on this stack (its load balancer); naming them here would close a cycle. The plan passes the exact ARNs in its payload.',
@@ -337,12 +394,12 @@ export class RegionSwitchPlan extends Construct {
         architecture: lambda.Architecture.ARM_64,
         memorySize: 128,
         timeout: Duration.seconds(60),
-        description: `Region switch step of ${topology.stackNamePrefix}: accelerator traffic dials`,
+        description: `Region switch step of ${topology.stackNamePrefix}: routing (accelerator dials, Route 53 health checks)`,
         role,
         logGroup,
       });
       fn.node.addDependency(policy);
-      acknowledgeLambdaOutsideVpc(fn, 'the dial function only calls the Global Accelerator API in us-west-2.');
+      acknowledgeLambdaOutsideVpc(fn, 'the routing function only calls the Global Accelerator (us-west-2), Route 53 and SSM APIs.');
       this.dialFunctions.push(fn);
     }
     // Region switch invokes the functions with the execution role (ARC developer guide, "Custom action Lambda execution block sample policy").
@@ -351,4 +408,12 @@ export class RegionSwitchPlan extends Construct {
       resources: this.dialFunctions.map((fn) => fn.functionArn),
     }));
   }
+}
+
+function wholeMinutes(scope: Construct, d: Duration, what: string, min: number): number {
+  const minutes = d.toMinutes({ integral: false });
+  if (!Number.isInteger(minutes) || minutes < min) {
+    throw validationError('RegionSwitchMinutes', `${what} of ${minutes} minutes is not valid; Region switch takes whole minutes, at least ${min}.`, scope);
+  }
+  return minutes;
 }

@@ -8,7 +8,9 @@ import { validationError } from '../private/errors';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/multi-region-topology';
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
-import { CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, DeepHealthController } from './private/deep-health-controller';
+import { CONTROLLER_POLL_RUN_SECONDS, CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, ControllerPolling, DeepHealthController } from './private/deep-health-controller';
+import { GA_CONTROL_PLANE, GA_DIAL_PROPAGATION_SOURCE, deepHealthPollTerms } from './private/deep-health-poll-terms';
+import { RoutingIntentStore } from './routing-intent-store';
 import { alarmTerms, targetHealthTerms } from './private/detection-terms';
 import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
 import { markUnknownFailoverTerms } from './private/unknown-terms';
@@ -99,6 +101,48 @@ export interface AcceleratorRoutingProps {
    * @default Duration.seconds(30)
    */
   readonly targetHealthPropagation?: Duration;
+
+   * Whether the controller polls each Region's `deepHealthUrl` itself (every
+   * `deepHealthPollInterval`, unhealthy after `deepHealthFailureThreshold` failures in a row) and
+   * drains a Region whose deep health fails. Use it for imported load balancers whose target
+   * health does not read the deep-health endpoint; where the target group's health check reads
+   * it (MinimalRegionalEndpoint), Global Accelerator already follows it without a control plane.
+   * @default false
+   */
+  readonly followDeepHealth?: boolean;
+
+  /**
+   * Time between two polls of the deep-health URLs: 1 to 10 seconds.
+   * @default Duration.seconds(10)
+   */
+  readonly deepHealthPollInterval?: Duration;
+
+  /**
+   * Consecutive failed polls before the controller counts a Region unhealthy (and consecutive good
+   * ones before it counts it healthy again): 1 to 10.
+   * @default 3
+   */
+  readonly deepHealthFailureThreshold?: number;
+
+  /**
+   * Timeout of one deep-health poll; below the poll interval.
+   * @default Duration.seconds(2)
+   */
+  readonly deepHealthTimeout?: Duration;
+
+  /**
+   * Whether the controller only decides: it logs and publishes what it would change
+   * (`WouldDrain`/`WouldRestore` metrics) and changes no dial. Use it to watch a new controller before it acts.
+   * @default false
+   */
+  readonly controllerMonitorOnly?: boolean;
+
+  /**
+   * The most dial changes one controller run makes; further changes wait for the next run. An
+   * active-passive failover takes two (raise the standby, then drain the primary).
+   * @default 2
+   */
+  readonly controllerMaxChangesPerRun?: number;
 }
 
 /**
@@ -117,6 +161,11 @@ export class AcceleratorRouting extends Construct {
   public readonly routedRegions: RoutedRegion[];
   /** The controller that makes the accelerator follow the Regions' health alarms, when there is one. */
   public readonly controllerFunction?: lambda.IFunction;
+  /**
+   * The recorded routing intent of each active Region (in this construct's stack, us-west-2): the
+   * controller honours its holds; the drill and the Region switch plan set and clear them.
+   */
+  public readonly routingIntent: RoutingIntentStore;
   private readonly groups = new Map<string, ga.EndpointGroup>();
 
   constructor(scope: Construct, id: string, props: AcceleratorRoutingProps) {
@@ -150,7 +199,18 @@ export class AcceleratorRouting extends Construct {
     });
 
     const times: RegionFailoverTime[] = [];
-    const follow = (props.followHealthAlarms ?? true) && regions.some((r) => r.healthAlarm);
+    const followAlarms = (props.followHealthAlarms ?? true) && regions.some((r) => r.healthAlarm);
+    const followDeep = props.followDeepHealth ?? false;
+    if (followDeep && !regions.some((r) => r.deepHealthUrl)) {
+      throw validationError('FollowDeepHealthWithoutUrl', 'AcceleratorRouting followDeepHealth is true, but no Region has a deepHealthUrl; give each Region its deep-health endpoint\'s URL (for example DeepHealthEndpoint.url).', this);
+    }
+    const polling = followDeep ? checkPolling(this, props) : undefined;
+    const follow = followAlarms || followDeep;
+    const maxChanges = props.controllerMaxChangesPerRun ?? 2;
+    if (!Number.isInteger(maxChanges) || maxChanges < 1 || maxChanges > 10) {
+      throw validationError('ControllerMaxChanges', `controllerMaxChangesPerRun of ${maxChanges} is not valid; use an integer from 1 to 10 (2 lets an active-passive failover raise the standby and drain the primary in one run).`, this);
+    }
+    this.routingIntent = new RoutingIntentStore(this, 'RoutingIntent', { topology: props.topology });
     const dials = new Map<string, number>();
     for (const r of regions) {
       const standby = props.topology.standbyRegions.includes(r.region);
@@ -163,7 +223,7 @@ export class AcceleratorRouting extends Construct {
         trafficDialPercentage: dial,
       }));
       dials.set(r.region, dial);
-      times.push(regionFailoverTime(r.region, this.termsOf(r, follow, props.dialPropagation, props.targetHealthPropagation)));
+      times.push(regionFailoverTime(r.region, this.termsOf(r, followAlarms, props.dialPropagation, props.targetHealthPropagation, polling)));
     }
 
     if (follow) {
@@ -172,10 +232,15 @@ export class AcceleratorRouting extends Construct {
         acceleratorName: props.acceleratorName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
         namespace: props.controllerNamespace ?? 'MultiRegion/Routing',
         encryptionKey: props.controllerLogKey,
-        regions: regions.filter((r) => r.healthAlarm).map((r) => ({
+        intents: this.routingIntent,
+        monitorOnly: props.controllerMonitorOnly ?? false,
+        maxChangesPerRun: maxChanges,
+        polling,
+        regions: regions.filter((r) => (followAlarms && r.healthAlarm) || (followDeep && r.deepHealthUrl)).map((r) => ({
           region: r.region,
-          alarm: r.healthAlarm!,
-          alarmRegion: healthAlarmRegionOf(r),
+          alarm: followAlarms ? r.healthAlarm : undefined,
+          alarmRegion: followAlarms && r.healthAlarm ? healthAlarmRegionOf(r) : undefined,
+          deepHealthUrl: followDeep ? r.deepHealthUrl : undefined,
           endpointGroupArn: this.groups.get(r.region)!.endpointGroupArn,
           configuredDial: dials.get(r.region)!,
         })),
@@ -196,7 +261,10 @@ export class AcceleratorRouting extends Construct {
         ...(follow ? [
           'The controller changes dials outside CloudFormation; a deploy that changes an endpoint group resets its dial to the template\'s value.',
           'A controller run that fails (for example throttled) is retried by the next one-minute reconcile, one more minute per failed run.',
+          `The controller's branch has a control plane on the automatic path: ${GA_CONTROL_PLANE}.`,
+          'The controller leaves a Region alone while its routing intent holds it (a drill, a Region switch step or an operator), and never lowers a dial when no Region would be left serving.',
         ] : []),
+        ...(polling ? ['The controller keeps deep-health streaks in its function\'s memory; a cold start begins a new streak, which can add up to (threshold - 1) poll intervals once.'] : []),
       ],
     });
     for (const r of this.failoverBudget.regions) {
@@ -210,7 +278,7 @@ export class AcceleratorRouting extends Construct {
     Annotations.of(this).addInfo(describeBudget(this.failoverBudget));
   }
 
-  private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration, targetHealthPropagation?: Duration): FailoverTerm[] {
+  private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration, targetHealthPropagation?: Duration, polling?: ControllerPolling): FailoverTerm[] {
     const terms: FailoverTerm[] = [...targetHealthTerms(r, 'target health'), {
       name: 'Global Accelerator acts on the load balancer\'s health change',
       seconds: (targetHealthPropagation ?? Duration.seconds(30)).toSeconds(),
@@ -220,6 +288,11 @@ export class AcceleratorRouting extends Construct {
       basis: targetHealthPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
       branch: 'target health',
     }];
+    if (polling && r.deepHealthUrl) {
+      terms.push(...deepHealthPollTerms(r.region, {
+        ...polling, runSeconds: CONTROLLER_POLL_RUN_SECONDS, scheduleSeconds: CONTROLLER_RECONCILE_SECONDS, dialPropagation,
+      }));
+    }
     if (follow && r.healthAlarm) {
       const branch = 'deep-health alarm + controller';
       terms.push(...alarmTerms(r, branch), {
@@ -229,7 +302,7 @@ export class AcceleratorRouting extends Construct {
         basis: FailoverTermBasis.CONFIGURED,
         branch,
       }, {
-        name: 'controller run (its Lambda timeout)',
+        name: `controller run (its Lambda timeout), through the ${GA_CONTROL_PLANE}`,
         seconds: CONTROLLER_TIMEOUT_SECONDS,
         source: 'the controller function\'s timeout',
         basis: FailoverTermBasis.CONFIGURED,
@@ -237,8 +310,7 @@ export class AcceleratorRouting extends Construct {
       }, {
         name: 'Global Accelerator applies the new traffic dial',
         seconds: (dialPropagation ?? Duration.seconds(30)).toSeconds(),
-        source: dialPropagation ? 'AcceleratorRouting dialPropagation'
-          : 'AWS documents no figure (Global Accelerator Developer Guide, "Use traffic dials"); set AcceleratorRouting dialPropagation to a measured figure',
+        source: dialPropagation ? 'AcceleratorRouting dialPropagation' : GA_DIAL_PROPAGATION_SOURCE,
         basis: dialPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
         branch,
         // The controller's dial change is a control-plane call, and the only API Region is us-west-2.
@@ -276,6 +348,22 @@ export class AcceleratorRouting extends Construct {
       ...props,
     });
   }
+}
+
+function checkPolling(scope: Construct, props: AcceleratorRoutingProps): ControllerPolling {
+  const pollSeconds = (props.deepHealthPollInterval ?? Duration.seconds(10)).toSeconds();
+  if (!Number.isInteger(pollSeconds) || pollSeconds < 1 || pollSeconds > 10) {
+    throw validationError('DeepHealthPollInterval', `deepHealthPollInterval of ${pollSeconds} s is not valid; use 1 to 10 whole seconds.`, scope);
+  }
+  const failures = props.deepHealthFailureThreshold ?? 3;
+  if (!Number.isInteger(failures) || failures < 1 || failures > 10) {
+    throw validationError('DeepHealthFailureThreshold', `deepHealthFailureThreshold of ${failures} is not valid; use an integer from 1 to 10.`, scope);
+  }
+  const timeoutSeconds = (props.deepHealthTimeout ?? Duration.seconds(2)).toSeconds();
+  if (timeoutSeconds < 1 || timeoutSeconds >= pollSeconds) {
+    throw validationError('DeepHealthTimeout', `deepHealthTimeout of ${timeoutSeconds} s is not valid; use at least 1 s and less than deepHealthPollInterval (${pollSeconds} s).`, scope);
+  }
+  return { pollSeconds, failures, timeoutSeconds };
 }
 
 function checkPorts(ports: number[]): number[] {

@@ -1,6 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { postDetectionSeconds } from '../../lib/gameday/region-evacuation-drill';
 import { buildDefaultApp } from '../../bin/default-app';
 import { DnsRouting, FailoverBudgetReport, MultiRegionApp, Posture, RegionEvacuationDrill, RegionSwitchPlan } from '../../lib';
 import { importedRegions, newTopology, zoneIn } from '../routing/fixture';
@@ -72,7 +74,9 @@ describe('the default app\'s game day', () => {
       expect(def.States.Restore.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 5 }));
       expect(def.States.Restore.Catch[0].Next).toBe('Report');
       // A missing input field cannot become an uncatchable States.Runtime error: the input is merged over defaults.
-      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(def.States.Defaults.Result).toEqual({ region: '', confirmation: '', mode: 'routing', dryRun: false, drill: { error: null, dataPath: null } });
+      expect(JSON.stringify(def.States.Preflight)).toContain('"mode.$":"$.mode"');
+      expect(JSON.stringify(def.States.TakeOut)).toContain('"mode.$":"$.mode"');
       expect(def.States.Init.Parameters).toEqual({ 'args.$': 'States.JsonMerge($.defaults, $, false)' });
       expect(def.States.Measure.Next).toBe('TrafficMoved?');
       expect(def.States['TrafficMoved?'].Default).toBe('WaitForTraffic');
@@ -117,9 +121,30 @@ describe('the default app\'s game day', () => {
       expect(kms.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionDrillKey/), 'Arn'] });
       const [list] = byAction('states:ListExecutions');
       expect(list.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:us-west-2:111111111111:stateMachine:multi-region-region-drill']] });
-      // Only the three actions without resource-level permissions get '*'.
+      // Only the three actions without resource-level permissions get '*' (no composite alarm here, so DescribeAlarms is by ARN).
       const star = statements.filter((s: any) => s.Resource === '*').flatMap((s: any) => [s.Action].flat()).sort();
       expect(star).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:PutMetricData', 'route53:TestDNSAnswer']);
+      // The routing intents it holds and clears: the accelerator's store in us-west-2, one parameter per Region.
+      const [intents] = byAction('ssm:PutParameter');
+      expect(JSON.stringify(intents.Resource)).toContain(':ssm:us-west-2:');
+      expect(JSON.stringify(intents.Resource)).toContain('parameter/multi-region/routing-intent/us-east-1');
+      expect(intents.Resource).toHaveLength(2);
+    });
+
+    test('a restore that keeps failing is kept and alarmed: Lambda retries twice, then the on-failure queue; EventBridge dead letters go there too', () => {
+      const [fn] = Object.entries(gameDay.findResources('AWS::Lambda::Function', { Properties: { Description: 'Region evacuation drill steps (multi-region-cdk)' } }));
+      const queueId = Object.keys(gameDay.findResources('AWS::SQS::Queue')).find((k) => k.startsWith('RegionDrillFailedRestores'))!;
+      gameDay.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fn[0] }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      gameDay.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ 'detail-type': ['Step Functions Execution Status Change'] }),
+        Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+      });
+      gameDay.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+      gameDay.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }], Threshold: 1,
+      });
     });
 
     test('the report bucket is KMS-encrypted with the drill\'s own key (us-west-2 is not an active Region), TLS-only and private', () => {
@@ -140,36 +165,44 @@ describe('the default app\'s game day', () => {
       expect(report.map((p) => p.path)).toEqual(['dns', 'accelerator']);
       expect(budget).toEqual(report.map((p) => ({
         path: p.path, worstCaseSeconds: p.worstCaseSeconds, regions: Object.fromEntries(p.regions.map((r) => [r.region, r.totalSeconds])),
+        postDetection: Object.fromEntries(p.regions.map((r) => [r.region, postDetectionSeconds(r)])),
       })));
+      // W5: a routing take-out skips detection, so it is measured against the terms after it only (TTL; dial propagation).
+      const post = Object.fromEntries(budget.map((b: any) => [b.path, b.postDetection['us-east-1']]));
+      expect(post.dns).toBeLessThan(budget[0].regions['us-east-1']);
+      expect(post.dns).toBeGreaterThanOrEqual(60);
+      expect(post.accelerator).toBeGreaterThanOrEqual(30);
       expect(JSON.stringify(fn.Properties.Environment.Variables.DRILL_CONFIG)).toContain('\\"homeRegion\\":\\"us-west-2\\"');
     });
   });
 
   describe('RegionSwitchPlan', () => {
-    test('an active-active plan: approval, the Route 53 block for the records, the accelerator Lambda block, in both workflows', () => {
+    test('an active-active plan: approval, then one routing step (accelerator dials and DnsRouting\'s own health checks) in both workflows, never run in the deactivating Region', () => {
       const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
       const p = plan.Properties;
-      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 5 });
+      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 6 });
       expect(p.PrimaryRegion).toBeUndefined();
+      // W4: no Route53HealthCheck block (its checks would guard no DnsRouting record); the routing step inverts the records' own checks.
       expect(p.Workflows.map((w: any) => [w.WorkflowTargetAction, w.Steps.map((s: any) => s.ExecutionBlockType)])).toEqual([
-        ['activate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
-        ['deactivate', ['ManualApproval', 'Route53HealthCheck', 'CustomActionLambda']],
+        ['activate', ['ManualApproval', 'CustomActionLambda']],
+        ['deactivate', ['ManualApproval', 'CustomActionLambda']],
       ]);
-      const route53 = p.Workflows[0].Steps[1].ExecutionBlockConfiguration.Route53HealthCheckConfig;
-      expect(route53).toEqual({
-        HostedZoneId: 'Z0EXAMPLE0000000000', RecordName: 'app.example.com',
-        RecordSets: [{ RecordSetIdentifier: 'us-east-1', Region: 'us-east-1' }, { RecordSetIdentifier: 'us-east-2', Region: 'us-east-2' }],
-      });
-      const lambdas = p.Workflows.map((w: any) => w.Steps[2].ExecutionBlockConfiguration.CustomActionLambdaConfig);
-      expect(lambdas.map((l: any) => [l.RegionToRun, l.Lambdas.length])).toEqual([['activatingRegion', 2], ['deactivatingRegion', 2]]);
-      expect(JSON.stringify(lambdas[1].Lambdas[0].Payload)).toContain('\\"dialAction\\":\\"deactivate\\"');
+      const lambdas = p.Workflows.map((w: any) => w.Steps[1].ExecutionBlockConfiguration.CustomActionLambdaConfig);
+      // R6: both run in the activating Region, and an ungraceful execution skips the step.
+      expect(lambdas.map((l: any) => [l.RegionToRun, l.Lambdas.length, l.Ungraceful])).toEqual([['activatingRegion', 2, { Behavior: 'skip' }], ['activatingRegion', 2, { Behavior: 'skip' }]]);
+      const payload = JSON.stringify(lambdas[1].Lambdas[0].Payload);
+      expect(payload).toContain('\\"dialAction\\":\\"deactivate\\"');
+      expect(payload).toContain('\\"healthChecks\\"');
+      expect(payload).toContain('\\"endpointGroups\\"');
+      expect(payload).toContain('/multi-region/routing-intent/us-east-1');
     });
 
-    test('the probes\' alarms trigger it: each Region\'s alarm, red, deactivates that Region', () => {
+    test('the probes\' alarms trigger it: each Region\'s alarm red, while the other\'s is green, deactivates that Region (never both, R11)', () => {
       const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
+      const other = (r: string) => (r === 'us-east-1' ? 'us-east-2' : 'us-east-1');
       expect(plan.Properties.Triggers).toEqual(['us-east-1', 'us-east-2'].map((r) => ({
-        Action: 'deactivate', TargetRegion: r, Description: `${r} unhealthy`, MinDelayMinutesBetweenExecutions: 60,
-        Conditions: [{ AssociatedAlarmName: `${r}-alarm-1`, Condition: 'red' }],
+        Action: 'deactivate', TargetRegion: r, Description: `${r} unhealthy while the other Region is healthy`, MinDelayMinutesBetweenExecutions: 60,
+        Conditions: [{ AssociatedAlarmName: `${r}-alarm-1`, Condition: 'red' }, { AssociatedAlarmName: `${other(r)}-alarm-1`, Condition: 'green' }],
       })));
       expect(Object.keys(plan.Properties.AssociatedAlarms)).toEqual(['us-east-1-alarm-1', 'us-east-2-alarm-1']);
       expect(plan.Properties.AssociatedAlarms['us-east-1-alarm-1'].AlarmType).toBe('trigger');
@@ -184,9 +217,19 @@ describe('the default app\'s game day', () => {
       expect(statements.map((s: any) => [[s.Action].flat().sort(), Array.isArray(s.Resource) ? s.Resource.length : 1])).toEqual([
         [['lambda:GetFunction', 'lambda:InvokeFunction'], 2],
         [['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms'], 2],
+        // D1: the base statements of the execution role (ARC DG, "Complete plan execution role permissions"), on this plan and this role.
+        [['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'], 1],
+        [['iam:SimulatePrincipalPolicy'], 1],
       ]);
-      // The dial function of each Region lives in that Region's stack.
-      regional.hasResourceProperties('AWS::Lambda::Function', { Description: 'Region switch step of multi-region: accelerator traffic dials', Runtime: 'nodejs24.x' });
+      const base = statements.find((s: any) => [s.Action].flat().includes('arc-region-switch:GetPlan'));
+      expect(base.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionSwitchPlan/), 'Arn'] });
+      const simulate = statements.find((s: any) => s.Action === 'iam:SimulatePrincipalPolicy');
+      expect(simulate.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RegionSwitchExecutionRole/), 'Arn'] });
+      // The routing function of each Region lives in that Region's stack, and may hold/clear the intents and invert health checks.
+      regional.hasResourceProperties('AWS::Lambda::Function', { Description: 'Region switch step of multi-region: routing (accelerator dials, Route 53 health checks)', Runtime: 'nodejs24.x' });
+      const fnStatements = Object.values(regional.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      expect(fnStatements.some((s: any) => [s.Action].flat().includes('route53:UpdateHealthCheck'))).toBe(true);
+      expect(JSON.stringify(fnStatements.find((s: any) => [s.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':ssm:us-west-2:');
     });
   });
 });
@@ -203,12 +246,13 @@ describe('validation', () => {
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', { topology: t })).toThrow(/exactly two Regions, but App has 3 \(us-east-1, us-east-2, us-west-2\)/);
   });
 
-  test('a Region switch plan refuses a block type Region switch does not run, naming it', () => {
+  test('a Region switch plan takes any block type aws-cdk-lib\'s CfnPlan knows (no hand-kept list, W6), with exactly one configuration', () => {
     const t = topology(['us-east-1', 'us-east-2']);
+    // LambdaEventSourceMapping was refused by the old hand-kept list.
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan', {
       topology: t,
-      additionalSteps: [{ name: 'db', executionBlockType: 'DsqlFailover', executionBlockConfiguration: {} }],
-    })).toThrow(/additionalSteps\[0\] has executionBlockType 'DsqlFailover'/);
+      additionalSteps: [{ name: 'esm', executionBlockType: 'LambdaEventSourceMapping', executionBlockConfiguration: { lambdaEventSourceMappingConfig: { eventSourceMappings: [] } as any } }],
+    })).not.toThrow();
     expect(() => new RegionSwitchPlan(t.globalStack, 'Plan2', {
       topology: t,
       additionalSteps: [{ name: 'two', executionBlockType: 'ManualApproval', executionBlockConfiguration: {} }],
@@ -224,8 +268,29 @@ describe('validation', () => {
       .toThrow(/triggers has Region 'eu-west-1'/);
     expect(() => new RegionSwitchPlan(t.globalStack, 'P2', { topology: t, additionalSteps: step, triggers: [{ region: 'us-east-1', alarms: [...Array(11).keys()].map(alarm) }] }))
       .toThrow(/has 11 alarms; Region switch takes 1 to 10/);
+    // R11: a deactivate trigger also needs the other Region's alarms green; together at most 10 conditions.
+    expect(() => new RegionSwitchPlan(t.globalStack, 'P4', { topology: t, additionalSteps: step, triggers: [
+      { region: 'us-east-1', alarms: [...Array(6).keys()].map(alarm) }, { region: 'us-east-2', alarms: [...Array(5).keys()].map(alarm) }] }))
+      .toThrow(/would have 11 conditions/);
     expect(() => new RegionSwitchPlan(t.globalStack, 'P3', { topology: t, additionalSteps: step, recoveryTimeObjective: Duration.seconds(90) }))
       .toThrow(/recoveryTimeObjective of 1.5 minutes/);
+  });
+
+  test('a Region switch plan validates its name as ARC does (R7), whole minutes, and an RTO below the routing budget (R12)', () => {
+    const t = topology(['us-east-1', 'us-east-2']);
+    const step = [{ name: 'ok', executionBlockType: 'ManualApproval', executionBlockConfiguration: { executionApprovalConfig: { approvalRole: 'arn:aws:iam::111111111111:role/approver' } } }];
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N1', { topology: t, additionalSteps: step, planName: 'a'.repeat(33) })).toThrow(/plan name 'a{33}' is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N2', { topology: t, additionalSteps: step, planName: 'shop_switch' })).toThrow(/is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N3', { topology: t, additionalSteps: step, planName: '-shop' })).toThrow(/is not valid/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'N4', { topology: t, additionalSteps: step, planName: 'a'.repeat(32) })).not.toThrow();
+    const long = new MultiRegionApp(newTestApp(), 'Long', { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'a-very-long-stack-prefix' });
+    expect(() => new RegionSwitchPlan(long.globalStack, 'P', { topology: long, additionalSteps: step })).toThrow(/the default is <stackNamePrefix>-region-switch, so give planName/);
+    expect(() => new RegionSwitchPlan(t.globalStack, 'M1', { topology: t, additionalSteps: step, approvalTimeout: Duration.seconds(30), manualApproval: true })).toThrow(/approvalTimeout of 0.5 minutes/);
+    const { topology: shop } = newTopology();
+    const dns = new DnsRouting(shop.globalStack, 'Dns', { topology: shop, hostedZone: zoneIn(shop), recordName: 'app.example.com', regions: importedRegions(shop) });
+    expect(() => new RegionSwitchPlan(shop.globalStack, 'R1', { topology: shop, dnsRouting: dns, recoveryTimeObjective: Duration.minutes(1) }))
+      .toThrow(/recoveryTimeObjective of 1 minutes is below the routing's failover budget \(worst case \d+ s/);
+    expect(() => new RegionSwitchPlan(shop.globalStack, 'R2', { topology: shop, dnsRouting: dns, recoveryTimeObjective: Duration.minutes(10) })).not.toThrow();
   });
 
   test('an active-passive plan has one activate workflow, the primary, and a trigger that activates the standby', () => {
@@ -250,22 +315,44 @@ describe('validation', () => {
       .toThrow(/neither dnsRouting nor acceleratorRouting/);
   });
 
-  test('a drill in an active Region encrypts with that Region\'s RegionalKey; DNS only means no accelerator permissions', () => {
+  test('a drill is refused in a Region it can evacuate (an active Region), in another account, and past the history quota', () => {
     const { app, topology } = newTopology();
     const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
-    const stack = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
-    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns });
+    const east2 = new Stack(app, 'DrillEast2', { env: { account: '111111111111', region: 'us-east-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(east2, 'Drill', { topology, dnsRouting: dns })).toThrow(/us-east-2, an active Region of Shop, which the drill can evacuate/);
+    const other = new Stack(app, 'OtherAccount', { env: { account: '222222222222', region: 'us-west-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(other, 'Drill', { topology, dnsRouting: dns })).toThrow(/account 222222222222, but the app's routing is in account 111111111111/);
+    const west = new Stack(app, 'West2', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    // R9: 3600 polls of ~9 events would pass the 25,000-event history of a Standard execution.
+    expect(() => new RegionEvacuationDrill(west, 'Drill1', { topology, dnsRouting: dns, pollInterval: Duration.seconds(1), measureTimeout: Duration.minutes(60) }))
+      .toThrow(/3600 polls .* use a pollInterval of at least 3 s or a measureTimeout of at most 1500 s/);
+    expect(() => new RegionEvacuationDrill(west, 'Drill2', { topology, dnsRouting: dns, pollInterval: Duration.seconds(3), measureTimeout: Duration.minutes(60) })).not.toThrow();
+  });
+
+  test('DNS only: no accelerator permissions; composite alarms are read with DescribeAlarms on * (AWS returns them only then); the fault switch is written in its Region', () => {
+    const { app, topology } = newTopology();
+    const dns = new DnsRouting(topology.globalStack, 'Dns', { topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: importedRegions(topology) });
+    const stack = new Stack(app, 'DrillWest2', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    const regional = topology.regionalStack('us-east-1');
+    const metric = new cloudwatch.Alarm(regional, 'A', { metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }), threshold: 1, evaluationPeriods: 1 });
+    const composite = new cloudwatch.CompositeAlarm(regional, 'C', { alarmRule: cloudwatch.AlarmRule.fromAlarm(metric, cloudwatch.AlarmState.ALARM) });
+    const faultSwitch = new ssm.StringParameter(regional, 'Fault', { stringValue: '{"fail":false}' });
+    new RegionEvacuationDrill(stack, 'Drill', { topology, dnsRouting: dns, regions: [{ region: 'us-east-1', healthAlarms: [composite], faultSwitch }] });
     app.synth();
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::KMS::Key', 0);
-    // The report bucket (the other one holds its server access logs, SSE-S3 as S3 logging requires).
-    const [bucket] = Object.values(t.findResources('AWS::S3::Bucket')).filter((b: any) => JSON.stringify(b.Properties.BucketEncryption).includes('aws:kms'));
-    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain('ExportsOutputFnGetAttRegionalKey');
-    const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((x: any) => [x.Action].flat()));
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((x: any) => [x.Action].flat());
     expect(actions).toContain('route53:UpdateHealthCheck');
     expect(actions.filter((a: string) => a.startsWith('globalaccelerator:'))).toEqual([]);
-    // The Region's key lets S3 use it, through S3 in its own Region only.
-    const key = Template.fromStack(topology.regionalStack('us-east-2'));
-    expect(JSON.stringify(key.findResources('AWS::KMS::Key'))).toContain('s3.us-east-2.amazonaws.com');
+    expect(statements.find((x: any) => [x.Action].flat().includes('cloudwatch:DescribeAlarms')).Resource).toBe('*');
+    const fault = statements.find((x: any) => [x.Action].flat().includes('ssm:PutParameter'));
+    expect(fault.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+    expect(JSON.stringify(fault.Resource)).toMatch(/:ssm:us-east-1:111111111111:parameter\/.*ExportsReader/);
+    const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Description: 'Region evacuation drill steps (multi-region-cdk)' } }));
+    expect(JSON.stringify(fn.Properties.Environment.Variables.DRILL_CONFIG)).toContain('faultSwitchName');
+    const wrong = new ssm.StringParameter(topology.regionalStack('us-east-2'), 'Fault2', { stringValue: '{"fail":false}' });
+    const stack2 = new Stack(app, 'DrillWest2b', { env: { account: '111111111111', region: 'us-west-2' }, crossRegionReferences: true });
+    expect(() => new RegionEvacuationDrill(stack2, 'Drill', { topology, dnsRouting: dns, regions: [{ region: 'us-east-1', faultSwitch: wrong }] }))
+      .toThrow(/fault switch .* of 'us-east-1' is in us-east-2/);
   });
 });

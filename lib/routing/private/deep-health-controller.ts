@@ -14,19 +14,31 @@ import { handlerCode } from '../../private/handler-code';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/multi-region-topology';
 import { acknowledgeLambdaOutsideVpc } from '../../private/control-tower';
 import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
+import { acknowledgeCompositeAlarmRead, describeAlarmsStatements, isCompositeAlarm } from '../../private/alarm-read';
+import { RoutingIntentStore } from '../routing-intent-store';
 
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
 /** The controller function's timeout: the bound on one run. */
 export const CONTROLLER_TIMEOUT_SECONDS = 15;
+/** How long a scheduled invocation polls the deep-health URLs (the rest of the minute is its margin). */
+export const CONTROLLER_POLL_RUN_SECONDS = 50;
 
 /** One Region the controller steers. */
 export interface ControllerRegionSpec {
   readonly region: string;
-  readonly alarm: cloudwatch.IAlarm;
-  readonly alarmRegion: string;
+  readonly alarm?: cloudwatch.IAlarm;
+  readonly alarmRegion?: string;
+  readonly deepHealthUrl?: string;
   readonly endpointGroupArn: string;
   readonly configuredDial: number;
+}
+
+/** The controller's deep-health polling. */
+export interface ControllerPolling {
+  readonly pollSeconds: number;
+  readonly failures: number;
+  readonly timeoutSeconds: number;
 }
 
 /** What the controller needs. */
@@ -36,6 +48,12 @@ export interface DeepHealthControllerOptions {
   readonly regions: ControllerRegionSpec[];
   readonly namespace: string;
   readonly encryptionKey?: kms.IKey;
+  /** The recorded intents the controller honours. */
+  readonly intents: RoutingIntentStore;
+  readonly monitorOnly: boolean;
+  readonly maxChangesPerRun: number;
+  /** Present when some Region has a deep-health URL to poll. */
+  readonly polling?: ControllerPolling;
 }
 
 /**
@@ -84,15 +102,28 @@ export class DeepHealthController extends Construct {
       actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
       resources: options.regions.map((r) => r.endpointGroupArn),
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: options.regions.map((r) => r.alarm.alarmArn) }));
+    const alarms = options.regions.flatMap((r) => (r.alarm ? [r.alarm] : []));
+    const composite = alarms.some(isCompositeAlarm);
+    for (const st of describeAlarmsStatements(alarms.map((a) => a.alarmArn), composite)) role.addToPrincipalPolicy(st);
+    if (composite) acknowledgeCompositeAlarmRead(role);
+    options.intents.grantRead(role, options.regions.map((r) => r.region));
     const metricsPolicy = metricsPolicyOf(this, 'MetricsPolicy', role, options.namespace);
 
     const config = {
       namespace: options.namespace,
       accelerator: options.acceleratorName,
       failoverDial: 100,
+      mode: options.monitorOnly ? 'monitor' : 'act',
+      maxChangesPerRun: options.maxChangesPerRun,
+      deepHealth: options.polling ? { ...options.polling, runSeconds: CONTROLLER_POLL_RUN_SECONDS } : undefined,
       regions: options.regions.map((r) => ({
-        region: r.region, alarmName: r.alarm.alarmName, alarmRegion: r.alarmRegion, endpointGroupArn: r.endpointGroupArn, configuredDial: r.configuredDial,
+        region: r.region,
+        alarmName: r.alarm?.alarmName,
+        alarmRegion: r.alarmRegion,
+        deepHealthUrl: r.deepHealthUrl,
+        endpointGroupArn: r.endpointGroupArn,
+        configuredDial: r.configuredDial,
+        intentParameter: options.intents.parameterName(r.region),
       })),
     };
     this.function = new lambda.Function(this, 'Function', {
@@ -100,8 +131,9 @@ export class DeepHealthController extends Construct {
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      description: 'Sets each Region\'s Global Accelerator traffic dial from its deep-health alarm (never the last healthy Region)',
-      timeout: Duration.seconds(CONTROLLER_TIMEOUT_SECONDS),
+      description: 'Sets each Region\'s Global Accelerator traffic dial from its deep health, honouring holds (never the last serving Region)',
+      // A polling invocation runs most of its minute; the margin covers its last reconcile.
+      timeout: Duration.seconds(options.polling ? CONTROLLER_POLL_RUN_SECONDS + 20 : CONTROLLER_TIMEOUT_SECONDS),
       memorySize: 256,
       role,
       logGroup,
@@ -126,6 +158,7 @@ export class DeepHealthController extends Construct {
 
     // One forwarding rule per alarm, in the alarm's own stack (its Region's default bus).
     for (const r of options.regions) {
+      if (!r.alarm || !r.alarmRegion) continue;
       const alarmStack = Stack.of(r.alarm);
       const forwardScope = alarmStack.region === r.alarmRegion ? alarmStack : options.topology.regionalStack(r.alarmRegion);
       const forward = new events.Rule(forwardScope, `${Names.uniqueId(this)}Forward${r.region}`, {
@@ -136,7 +169,7 @@ export class DeepHealthController extends Construct {
     }
 
     this.refusedAlarm = registerAlarm(new cloudwatch.Alarm(this, 'DrainRefused', {
-      alarmDescription: 'The accelerator controller kept a Region in ALARM in service because no other Region is healthy by its alarm.',
+      alarmDescription: 'The accelerator controller kept an unhealthy Region in service because no other Region would be left serving.',
       metric: new cloudwatch.Metric({
         namespace: options.namespace,
         metricName: 'DrainRefused',

@@ -123,8 +123,8 @@ async function fixture(opts: { failUpdateOf?: (f: { checks: Record<string, strin
     dns: { recordName: 'app.example.com', recordType: 'A', hostedZoneId: 'Z0EXAMPLE' },
     accelerator: { acceleratorArn: ACCELERATOR_ARN },
     budget: [
-      { path: 'dns', worstCaseSeconds: 90, regions: { 'us-east-1': 90, 'us-east-2': 90 } },
-      { path: 'accelerator', worstCaseSeconds: 30, regions: { 'us-east-1': 30, 'us-east-2': 30 } },
+      { path: 'dns', worstCaseSeconds: 90, regions: { 'us-east-1': 90, 'us-east-2': 90 }, postDetection: { 'us-east-1': 60, 'us-east-2': 60 } },
+      { path: 'accelerator', worstCaseSeconds: 30, regions: { 'us-east-1': 30, 'us-east-2': 30 }, postDetection: { 'us-east-1': 30, 'us-east-2': 30 } },
     ],
     bucketName: bucket,
     namespace: `Test/GameDay/${run}`,
@@ -187,13 +187,13 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     let m = await measure(f.config, f.clients, { executionId: f.executionId });
     expect(m.done).toBe(false);
 
-    // What Route 53 and Global Accelerator publish once traffic has moved: the check's status 0, the group's bytes 0.
+    // What Route 53 and Global Accelerator publish once traffic has moved: the check's status 0, no new flows to the group.
     await cw('us-east-1').send(new PutMetricDataCommand({ Namespace: 'AWS/Route53', MetricData: [
       { MetricName: 'HealthCheckStatus', Dimensions: [{ Name: 'HealthCheckId', Value: f.checks['us-east-1'] }], Value: 0, Timestamp: new Date(base + 30_000) },
     ] }));
-    const bytes = (value: number, at: number) => ({ MetricName: 'ProcessedBytesIn', Dimensions: [{ Name: 'Accelerator', Value: 'acc-1' }, { Name: 'Listener', Value: 'l-1' }, { Name: 'EndpointGroup', Value: 'us-east-1' }], Value: value, Timestamp: new Date(at) });
-    // Traffic before the change, and still in the first whole minute after it (connections draining).
-    await cw('us-west-2').send(new PutMetricDataCommand({ Namespace: 'AWS/GlobalAccelerator', MetricData: [bytes(52_000, base - 30_000), bytes(8_000, base + 70_000)] }));
+    const bytes = (value: number, at: number) => ({ MetricName: 'NewFlowCount', Dimensions: [{ Name: 'Accelerator', Value: 'acc-1' }, { Name: 'Listener', Value: 'l-1' }, { Name: 'EndpointGroup', Value: 'us-east-1' }], Value: value, Timestamp: new Date(at) });
+    // New flows before the change, and still in the first whole minute after it (the dial propagating).
+    await cw('us-west-2').send(new PutMetricDataCommand({ Namespace: 'AWS/GlobalAccelerator', MetricData: [bytes(520, base - 30_000), bytes(80, base + 70_000)] }));
     clock = base + 41_000;
     m = await measure(f.config, f.clients, { executionId: f.executionId });
     expect(m.done).toBe(false);
@@ -208,7 +208,7 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
     expect(m.done).toBe(true);
     expect(m.measurements.map((x) => [x.path, x.method, (x.stoppedAt! - out.changedAt) / 1000])).toEqual([
       ['dns', 'route53-health-check-status', 40],
-      ['accelerator', 'global-accelerator-processed-bytes', 179],
+      ['accelerator', 'global-accelerator-new-flows', 179],
     ]);
 
     const data = await checkDataPath(f.config, f.clients, { region: 'us-east-1' });
@@ -224,15 +224,16 @@ describe('Region evacuation drill steps on LocalStack (Route 53, CloudWatch) and
 
     const journal = await f.clients.journal.load(f.executionId) as DrillJournal;
     const report = buildReport(f.config, journal, { executionId: f.executionId, region: 'us-east-1', startedAt: base, dataPath: data }, clock);
-    expect(report.paths.map((p) => [p.path, p.measuredSeconds, p.budgetSeconds, p.withinBudget])).toEqual([
-      ['dns', 40, 90, true],
-      ['accelerator', 179, 30, false],
+    // A routing take-out skips detection: it is measured against the terms after detection only (W5).
+    expect(report.paths.map((p) => [p.path, p.measuredSeconds, p.budgetSeconds, p.budgetBasis, p.withinBudget])).toEqual([
+      ['dns', 40, 60, 'after detection', true],
+      ['accelerator', 179, 30, 'after detection', false],
     ]);
     expect(report.exceeded).toBe(true);
     const keys = await publishReport(f.config, report, f.clients.journal as S3JournalStore, cw('us-west-2'));
     const md = await (await s3.send(new GetObjectCommand({ Bucket: f.config.bucketName, Key: keys.markdown }))).Body!.transformToString();
     expect(md).toBe(renderMarkdown(report));
-    expect(md).toContain('| accelerator | 179 | 30 | **no** | global-accelerator-processed-bytes |');
+    expect(md).toContain('| accelerator | 179 | 30 | after detection | **no** | global-accelerator-new-flows |');
     const json = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: f.config.bucketName, Key: keys.json }))).Body!.transformToString());
     expect(json.changes.map((c: any) => c.status)).toEqual(['restored', 'restored']);
   });

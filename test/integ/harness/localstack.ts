@@ -34,7 +34,7 @@ export interface LocalStackServer {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_LOCALSTACK_SERVICES = ['cloudwatch', 'route53', 'sts', 'iam', 'logs'];
+export const DEFAULT_LOCALSTACK_SERVICES = ['cloudwatch', 'route53', 'sts', 'iam', 'logs', 'ssm'];
 export const LOCALSTACK_VENV_DIR = path.join(VENV_DIR, 'localstack');
 const PYTHON_DIR = path.join(__dirname, 'python');
 
