@@ -32,6 +32,12 @@ export interface PostgresLagProbeDatabaseOptions {
    * @default - the writer's Region
    */
   readonly probeRegion?: string;
+  /**
+   * The database's name in the probe's metrics (dimension `Database`), so two databases probed
+   * over the same Region pair keep apart metrics and alarms.
+   * @default - the writer's host name (the host of writerConnectionString)
+   */
+  readonly name?: string;
 }
 
 
@@ -57,11 +63,22 @@ export class LagProbeDatabase {
       }
     }
     assertRegionsOfHosts(options);
+    assertNoPassword(options);
+    const name = options.name ?? hostOf(options.writerConnectionString);
+    if (name === undefined) {
+      throw unscopedValidationError('LagProbeDatabaseNameUnknown', 'LagProbeDatabase.postgres: the writer\'s host is not known at synth (writerConnectionString is built from tokens); '
+        + 'give name, for example the cluster identifier, for the metrics\' Database dimension.');
+    }
+    if ((!Token.isUnresolved(name) && !/^[\x20-\x7e]{1,255}$/.test(name))) {
+      throw unscopedValidationError('InvalidLagProbeDatabaseName', `LagProbeDatabase.postgres: name '${name ?? ''}' is not valid; give 1 to 255 printable ASCII characters `
+        + '(a CloudWatch dimension value), for example the cluster identifier.');
+    }
     const secretArn = options.passwordSecret?.secretArn;
     return new LagProbeDatabase(
       options.writerRegion,
       options.readerRegion,
       probeRegionOf(options),
+      name,
       { kind: 'postgres', connectionString: options.writerConnectionString, passwordSecretArn: secretArn },
       { kind: 'postgres', connectionString: options.readerConnectionString, passwordSecretArn: secretArn },
       (grantee) => options.passwordSecret?.grantRead(grantee),
@@ -75,6 +92,8 @@ export class LagProbeDatabase {
     public readonly readerRegion: string,
     /** Region whose stack holds the probe. */
     public readonly probeRegion: string,
+    /** The database's name (the `Database` dimension of the probe's metrics). */
+    public readonly name: string,
     private readonly writer: EndpointSpec,
     private readonly reader: EndpointSpec,
     private readonly grant: (grantee: iam.IGrantable) => void,
@@ -88,6 +107,30 @@ export class LagProbeDatabase {
   public _bind(grantee: iam.IGrantable): { writer: EndpointSpec; reader: EndpointSpec } {
     this.grant(grantee);
     return { writer: this.writer, reader: this.reader };
+  }
+}
+
+/** The host of a connection string, when it is a literal. */
+function hostOf(connectionString: string): string | undefined {
+  if (Token.isUnresolved(connectionString)) {
+    // Built from tokens: the host is the part between '@' (or '//') and the port or path.
+    return undefined;
+  }
+  return /^postgres(ql)?:\/\/(?:[^@/]*@)?([^:/?]+)/.exec(connectionString)?.[2];
+}
+
+/**
+ * A password written into a connection string lands in the function's environment and the
+ * template in clear text; the probe takes it from a secret instead.
+ */
+function assertNoPassword(options: PostgresLagProbeDatabaseOptions): void {
+  for (const [what, cs] of [['writerConnectionString', options.writerConnectionString], ['readerConnectionString', options.readerConnectionString]] as const) {
+    const userInfo = /^postgres(ql)?:\/\/([^@/]*)@/.exec(cs)?.[2];
+    const inQuery = /[?&]password=/i.test(cs);
+    if ((userInfo !== undefined && userInfo.includes(':')) || inQuery) {
+      throw unscopedValidationError('PasswordInConnectionString', `LagProbeDatabase.postgres: ${what} holds a password (${cs.replace(/:[^:@/]*@/, ':****@').replace(/password=[^&]*/i, 'password=****')}); `
+        + 'it would be stored in clear text in the template and the function\'s environment. Write postgres://user@host:5432/db and give the password in passwordSecret.');
+    }
   }
 }
 
