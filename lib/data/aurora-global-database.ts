@@ -505,6 +505,9 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       passwordSecret: this.secret(where),
       probeRegion: where,
       name: this.globalClusterIdentifier,
+      // The standby's secret is a replica: check every run that it is in sync (R5 of the review:
+      // a failed replica leaves a green stack).
+      passwordSecretPrimary: where === this.primaryRegion ? undefined : { secretName: `${this.globalClusterIdentifier}/master`, region: this.primaryRegion },
     });
   }
 

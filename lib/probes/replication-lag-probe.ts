@@ -147,6 +147,11 @@ export class ReplicationLagProbe extends Construct {
    * old primary after an Aurora switchover: the probe then measures no lag, which is not silence.
    */
   public readonly writerReadOnlyAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when the replica of the password secret in the probe's Region is not in sync with
+   * its primary (only with `passwordSecretPrimary`).
+   */
+  public readonly secretReplicaAlarm?: cloudwatch.Alarm;
   /** The database's name: the `Database` dimension of every metric. */
   public readonly databaseName: string;
 
@@ -222,6 +227,18 @@ export class ReplicationLagProbe extends Construct {
       ...endpoints,
     }));
     probe.fn.addEnvironment('PROBES_PER_RUN', String(probesPerRun));
+    if (endpoints.secretReplication) {
+      this.secretReplicaAlarm = registerAlarm(new cloudwatch.Alarm(this, 'SecretReplicaNotInSync', {
+        alarmDescription: `The replica in ${this.probeRegion} of secret ${endpoints.secretReplication.secretId} (primary in ${endpoints.secretReplication.region}) was not in sync `
+          + `in ${datapoints} of the last ${periods} minutes (Secrets Manager DescribeSecret ReplicationStatus): the probe, and operators after a failover, may have no credentials there.`,
+        metric: this.metricSecretReplicaInSync(),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: periods,
+        datapointsToAlarm: datapoints,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
 
     const lagAlarm = (alarmId: string, level: string, thresholdMs: number) => registerAlarm(new cloudwatch.Alarm(this, alarmId, {
       alarmDescription: `Replication lag ${this.writerRegion} to ${this.readerRegion} above ${thresholdMs / 1000} s (${level}) in ${datapoints} of the last ${periods} minutes.`,
@@ -282,6 +299,19 @@ export class ReplicationLagProbe extends Construct {
   /** 1 when the writer refused the heartbeat as read-only (SQLSTATE 25006), else 0; Maximum over one minute. */
   public metricWriterReadOnly(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('WriterReadOnly', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** 1 when the password secret's replica in the probe's Region was in sync with its primary, else 0 (only with `passwordSecretPrimary`). */
+  public metricSecretReplicaInSync(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName: 'SecretReplicaInSync',
+      dimensionsMap: { Database: this.databaseName, ReplicaRegion: this.probeRegion },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+      region: this.probeRegion,
+      ...props,
+    });
   }
 
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -28,7 +28,7 @@ describe('RegionalAuditTrail', () => {
 
   test('one single-Region trail per active Region, with log file validation, the Region\'s key, and a CloudWatch Logs copy', () => {
     expect(audit.regions.slice(0, 2)).toEqual(['eu-west-1', 'eu-west-3']);
-    templates.forEach((t, i) => {
+    templates.forEach((t) => {
       t.resourceCountIs('AWS::CloudTrail::Trail', 1);
       t.hasResourceProperties('AWS::CloudTrail::Trail', {
         IsLogging: true,

@@ -173,6 +173,23 @@ test('the probe can read the standby\'s replica of the master secret: kms:Decryp
   });
 });
 
+test('the probe checks the standby\'s secret replica every run: DescribeSecret on the primary secret in its Region, and an alarm when the replica is not in sync', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  const probe = new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1') });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+    Action: 'secretsmanager:DescribeSecret', Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ledger-db/master-??????',
+  })]) } });
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1') } }))[0];
+  expect(JSON.stringify(fn.Properties.Environment.Variables.LAG_PROBE_CONFIG)).toContain('\\"secretReplication\\":{\\"secretId\\":\\"ledger-db/master\\",\\"region\\":\\"eu-west-1\\",\\"replicaRegions\\":[\\"eu-central-1\\"]}');
+  expect(probe.secretReplicaAlarm).toBeDefined();
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'SecretReplicaInSync', ComparisonOperator: 'LessThanThreshold', Threshold: 1,
+    Dimensions: [{ Name: 'Database', Value: 'ledger-db' }, { Name: 'ReplicaRegion', Value: 'eu-central-1' }],
+  });
+});
+
 describe('refuses Aurora settings RDS rejects for a global database, naming the value and what is valid', () => {
   test.each([
     [{ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) }, /instanceType 'db.t4g.medium' is not valid for an Aurora global database.*db\.r\* or db\.x\*/],
