@@ -1,4 +1,4 @@
-import { Annotations, Arn, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -413,7 +413,16 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
   private grantData(grantee: iam.IGrantable, region: string, actions: string[], keyActions: string[], streams = false): iam.Grant {
     const arn = this.tableArn(region);
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn, `${arn}/index/*`] });
-    if (streams) iam.Grant.addToPrincipal({ grantee, actions: STREAM_READ_ACTIONS, resourceArns: [`${arn}/stream/*`] });
+    if (streams) {
+      iam.Grant.addToPrincipal({ grantee, actions: STREAM_READ_ACTIONS, resourceArns: [`${arn}/stream/*`] });
+      const principal = grantee.grantPrincipal;
+      if (Construct.isConstruct(principal)) {
+        Validations.of(principal).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${Stack.of(principal).resolve(arn)}/stream/*]`,
+          reason: 'DynamoDB names a stream by the time it was enabled (its label), known only once deployed; the wildcard stays within this Region\'s replica of the table.',
+        });
+      }
+    }
     iam.Grant.addToPrincipal({ grantee, actions: keyActions, resourceArns: [this.topology.regionalKey(region).keyArn] });
     return grant;
   }
