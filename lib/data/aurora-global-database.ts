@@ -39,8 +39,8 @@ export interface AuroraGlobalDatabaseProps {
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
 
   /**
-   * Instance class of every instance (Aurora global databases need memory-optimized or
-   * burstable classes that support them; see the Aurora User Guide).
+   * Instance class of every instance: a memory-optimized class (db.r* or db.x*), which Aurora
+   * global databases require ("Configuration requirements of an Amazon Aurora global database").
    * @default db.r6g.large
    */
   readonly instanceType?: ec2.InstanceType;
@@ -91,8 +91,8 @@ export interface AuroraGlobalDatabaseProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Days of automated backups in every Region.
-   * @default 7
+   * Days of automated backups in every Region: 1 to 35 whole days.
+   * @default Duration.days(7)
    */
   readonly backupRetention?: Duration;
 
@@ -135,8 +135,9 @@ interface RegionalCluster {
  * standby Region's stack, each encrypted with its own Region's `RegionalKey`, with IAM
  * database authentication on, the master credentials in Secrets Manager (replicated to every
  * standby Region under that Region's key), and `AuroraGlobalDBReplicationLag` and
- * `AuroraGlobalDBRPOLag` alarms in each standby Region (where Aurora publishes them, with
- * dimensions `DBClusterIdentifier` and `SourceRegion`, in milliseconds).
+ * `AuroraGlobalDBRPOLag` alarms (ms) for every member cluster in its own Region, on Metrics
+ * Insights queries by `DBClusterIdentifier`: Aurora publishes them only while a cluster is a
+ * secondary, so the old primary's alarms take over after a switchover.
  *
  * Replication is asynchronous: a Region failure can lose the writes of the last
  * `AuroraGlobalDBRPOLag`, so `worstCaseRpoSeconds` is the RPO alarm's threshold.
@@ -145,9 +146,9 @@ interface RegionalCluster {
  * Database", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html):
  *
  * - planned switchover, no data loss (both Regions healthy):
- *   `aws rds switchover-global-cluster --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN>`
+ *   `aws rds switchover-global-cluster --region <primary Region> --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN>`
  * - unplanned failover, the primary Region down (loses the writes not yet replicated, up to the RPO lag):
- *   `aws rds failover-global-cluster --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN> --allow-data-loss`
+ *   `aws rds failover-global-cluster --region <secondary Region> --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN> --allow-data-loss`
  *
  * (AWS CLI reference: https://docs.aws.amazon.com/cli/latest/reference/rds/switchover-global-cluster.html and
  * https://docs.aws.amazon.com/cli/latest/reference/rds/failover-global-cluster.html.)
