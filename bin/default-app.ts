@@ -123,7 +123,9 @@ export function buildDefaultApp(app: App): MultiRegionApp {
   // Subscribe with `subscriptions: [...]`, or through alarms.topic(region) / alarms.topicOf(stack).
   new AlarmTopics(topology, 'AlarmTopics', { topology });
 
-  // Audit: an immutable, encrypted CloudTrail trail per active Region, its logs kept in that Region.
+  // Audit: an immutable, encrypted CloudTrail trail per Region the app changes (the active ones, us-east-1
+  // for the global stack and IAM/STS/CloudFront events, us-west-2 for the accelerator and the drill),
+  // each Region's logs kept in that Region.
   new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));

@@ -7,6 +7,7 @@ import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MultiRegionApp, MultiRegionChecks } from '../lib';
 import { newTestApp } from './helpers/app';
+import { auditCoverage } from './helpers/audit-coverage';
 import { openFindings } from './helpers/nag';
 
 let topology: MultiRegionApp;
@@ -28,6 +29,14 @@ describe('the default app', () => {
       ['multi-region-us-east-1', 'us-east-1', '111111111111'],
       ['multi-region-us-east-2', 'us-east-2', '111111111111'],
     ]);
+  });
+
+  test('audit: the us-east-1 trail records IAM, STS and CloudFront events, and every Region where the app changes production has a trail', () => {
+    expect(auditCoverage(assembly.directory)).toEqual({ regionsWithoutTrail: [], globalServiceEventTrails: ['us-east-1 single'] });
+    // us-west-2 holds the accelerator (its controller moves traffic dials) and the drill: one trail for the Region.
+    const westTrails = assembly.stacks.filter((s) => s.environment.region === 'us-west-2')
+      .flatMap((s) => Object.values<any>(s.template.Resources).filter((r) => r.Type === 'AWS::CloudTrail::Trail'));
+    expect(westTrails).toHaveLength(1);
   });
 
   test('the validation report has no open finding', () => {

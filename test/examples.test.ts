@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { auditCoverage } from './helpers/audit-coverage';
 import { reportSchemaErrors } from './report/schema-validator';
 
 // Every app under examples/ (examples/<name>/app.ts), found by listing the folder so a new
@@ -24,7 +25,8 @@ test('examples/ holds the DynamoDB global table and Aurora global database examp
 /** What each example's resilience report must show (cdk.out/resilience/report.json). */
 const REPORTS: Record<string, { regions: string[]; replication: string[]; dataStores: string[]; routing: string[]; residencyRules: string[]; probes: string[] }> = {
   'active-active-dsql': {
-    regions: ['eu-west-1:active', 'eu-west-2:active', 'eu-west-3:witness'],
+    // us-east-1: the trail of IAM, STS and CloudFront events (CloudTrail records them there only).
+    regions: ['eu-west-1:active', 'eu-west-2:active', 'eu-west-3:witness', 'us-east-1:support'],
     replication: ['eu-west-1>eu-west-2 SYNCHRONOUS', 'eu-west-2>eu-west-1 SYNCHRONOUS', 'eu-west-1>eu-west-3 QUORUM', 'eu-west-2>eu-west-3 QUORUM'],
     dataStores: ['Aurora DSQL peered clusters SYNCHRONOUS RPO 0 s'],
     routing: [], residencyRules: [], probes: [],
@@ -54,6 +56,16 @@ const REPORTS: Record<string, { regions: string[]; replication: string[]; dataSt
   },
 };
 
+/** The trail that records each example's IAM, STS and CloudFront events. */
+const AUDIT_GLOBAL_EVENTS: Record<string, string[]> = {
+  'active-active-dsql': ['us-east-1 single'],
+  'active-passive-failover': ['us-east-1 single'],
+  'aurora-global-database': ['us-east-1 single'],
+  'dynamodb-global-table': ['us-east-1 single'],
+  // EU residency: a multi-Region trail in eu-west-1 keeps them in the EU.
+  'eu-resident': ['eu-west-1 multi'],
+};
+
 describe.each(examples)('examples/%s', (name) => {
   test('synthesizes with no open validation finding, has a README, and its resilience report shows its Regions, replication and routing', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
@@ -65,6 +77,11 @@ describe.each(examples)('examples/%s', (name) => {
     const stacks = Object.values<any>(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack');
     expect(stacks.length).toBeGreaterThanOrEqual(2);
     expect(fs.existsSync(path.join(root, 'examples', name, 'README.md'))).toBe(true);
+    // Audit: a trail records IAM, STS and CloudFront events, and every Region the app deploys to
+    // (where it changes production: regional, global, accelerator and drill stacks) has a trail.
+    const audit = auditCoverage(out);
+    expect(audit.regionsWithoutTrail).toEqual([]);
+    expect(audit.globalServiceEventTrails).toEqual(AUDIT_GLOBAL_EVENTS[name]);
     // The resilience report of the example: the same synth writes it.
     const report = JSON.parse(fs.readFileSync(path.join(out, 'resilience', 'report.json'), 'utf8'));
     expect(reportSchemaErrors(report)).toEqual([]);

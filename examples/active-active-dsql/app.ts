@@ -29,7 +29,8 @@ for (const region of topology.activeRegions) {
   db.grantConnect(role, region);
 }
 
-// An immutable, encrypted audit trail in each active Region.
+// An immutable, encrypted audit trail in each active Region and each other Region the app changes,
+// and in us-east-1 the IAM, STS and CloudFront events (CloudTrail records them only there).
 new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));

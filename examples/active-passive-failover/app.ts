@@ -40,7 +40,8 @@ new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, reg
 // The Route 53 endpoint alarms (global stack, us-east-1) notify an SNS topic of that Region.
 new AlarmTopics(topology, 'AlarmTopics', { topology });
 
-// An immutable, encrypted audit trail in each active Region.
+// An immutable, encrypted audit trail in each active Region and each other Region the app changes,
+// and in us-east-1 the IAM, STS and CloudFront events (CloudTrail records them only there).
 new RegionalAuditTrail(topology, 'AuditTrail', { topology });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
-import { DataClass, DataResidency, DataResidencyGuard, DsqlPeeredClusters, KeyService, MultiRegionApp, MultiRegionChecks, RegionalAuditTrail } from '../../lib';
+import { DataClass, DataResidency, DataResidencyGuard, DsqlPeeredClusters, GlobalServiceEvents, KeyService, MultiRegionApp, MultiRegionChecks, RegionalAuditTrail } from '../../lib';
 
 // Customer data that must stay in the EU: two active EU Regions and an EU witness, all three
 // of Aurora DSQL's Europe Region set, with every PII resource checked against the EU Regions.
@@ -79,8 +79,10 @@ function customerApi(stack: Stack, clusters: DsqlPeeredClusters): void {
   });
 }
 
-// An immutable, encrypted audit trail in each active Region.
-new RegionalAuditTrail(shop, 'AuditTrail', { topology: shop });
+// An immutable, encrypted audit trail in each active Region. IAM, STS and CloudFront events are
+// recorded by CloudTrail in us-east-1 only; a multi-Region trail in eu-west-1 records them (and
+// every other Region's events) into eu-west-1, so no audit log is stored outside the EU.
+new RegionalAuditTrail(shop, 'AuditTrail', { topology: shop, globalServiceEvents: GlobalServiceEvents.MULTI_REGION_TRAIL });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new MultiRegionChecks(app));
 app.synth();

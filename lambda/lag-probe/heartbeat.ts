@@ -25,6 +25,8 @@ export interface HeartbeatConnection {
   prune(writerRegion: string, before: Date): Promise<void>;
   /** Whether an error thrown by this connection means the store cannot be reached (as opposed to a refused write). */
   isUnreachable(err: unknown): boolean;
+  /** Whether an error thrown by `write` means the store is read-only here (not the primary). */
+  isReadOnly?(err: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,17 @@ export function isConnectionError(err: unknown): boolean {
   return !code || code.startsWith('08') || code.startsWith('E') || code.startsWith('57P');
 }
 
+/**
+ * SQLSTATE 25006 read_only_sql_transaction (PostgreSQL Appendix A, "PostgreSQL Error Codes"): a
+ * standby, or an Aurora cluster that is no longer the primary of its global database.
+ */
+export const READ_ONLY_SQLSTATE = '25006';
+
+/** Whether a pg error means the server refuses writes because it is read-only. */
+export function isReadOnlyError(err: unknown): boolean {
+  return (err as { code?: string }).code === READ_ONLY_SQLSTATE;
+}
+
 /** A PostgreSQL-protocol store (PostgreSQL, Aurora PostgreSQL, RDS): a heartbeat table. */
 export function postgresHeartbeatEndpoint(provider: ConnectionConfigProvider, table: string): HeartbeatEndpoint {
   if (!IDENTIFIER.test(table)) throw new Error(`table '${table}' is not a plain lower-case SQL identifier.`);
@@ -108,6 +121,7 @@ export function postgresHeartbeatEndpoint(provider: ConnectionConfigProvider, ta
           await withOccRetry(() => client.query(`DELETE FROM ${table} WHERE writer_region = $1 AND written_at < $2`, [writerRegion, before]));
         },
         isUnreachable: isConnectionError,
+        isReadOnly: isReadOnlyError,
         close: () => client.end().catch(() => undefined),
       };
     },

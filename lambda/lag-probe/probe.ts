@@ -15,6 +15,8 @@ export interface LagProbeConfig {
   readonly writerRegion: string;
   /** Region of the reader endpoint (the ReaderRegion dimension). */
   readonly readerRegion: string;
+  /** The database's name (the Database dimension); absent in configurations older than it. */
+  readonly database?: string;
   /** How long to wait for the heartbeat on the reader before reporting "not visible", in ms. */
   readonly visibilityTimeoutMs: number;
   /** Time between reads of the reader, in ms; 50 ms keeps the resolution under 100 ms. */
@@ -42,6 +44,8 @@ export interface LagMeasurement {
   readonly readerRegion: string;
   readonly writerReachable: boolean;
   readonly readerReachable: boolean;
+  /** Whether the writer refused the heartbeat as read-only (SQLSTATE 25006): it is not the primary. */
+  readonly writerReadOnly: boolean;
   /** Whether the heartbeat became visible on the reader within the timeout. */
   readonly visible: boolean;
   /** Time from the writer's commit to the row being visible on the reader, in ms (when visible). */
@@ -64,6 +68,7 @@ export const LAG_METRICS = {
   lag: 'ReplicationLag',
   writerReachable: 'WriterReachable',
   readerReachable: 'ReaderReachable',
+  writerReadOnly: 'WriterReadOnly',
 } as const;
 
 /**
@@ -86,6 +91,7 @@ export async function measureLag(config: LagProbeConfig, endpoints: LagProbeEndp
   if (writer.error) errors.push(`writer unreachable: ${writer.error}`);
   if (reader.error) errors.push(`reader unreachable: ${reader.error}`);
   let writerReachable = writer.conn !== undefined;
+  let writerReadOnly = false;
   let readerReachable = reader.conn !== undefined;
   let writeRetries = 0;
   let token: string | undefined;
@@ -100,7 +106,8 @@ export async function measureLag(config: LagProbeConfig, endpoints: LagProbeEndp
         committedAt = performance.now();
       } catch (err) {
         writerReachable = writer.conn.isUnreachable(err) ? false : writerReachable;
-        errors.push(`write failed: ${describeError(err)}`);
+        writerReadOnly = writer.conn.isReadOnly?.(err) ?? false;
+        errors.push(writerReadOnly ? `writer is read-only (not the primary): ${describeError(err)}` : `write failed: ${describeError(err)}`);
         token = undefined;
       }
     }
@@ -122,11 +129,11 @@ export async function measureLag(config: LagProbeConfig, endpoints: LagProbeEndp
         await sleep(Math.min(pollMs, Math.max(0, deadline - performance.now())));
       }
       if (visibleAt !== undefined) {
-        return { ...base, writerReachable, readerReachable, visible: true, lagMs: Math.round(visibleAt - committedAt), token, writeRetries };
+        return { ...base, writerReachable, readerReachable, writerReadOnly, visible: true, lagMs: Math.round(visibleAt - committedAt), token, writeRetries };
       }
       if (readerReachable) errors.push(`not visible after ${config.visibilityTimeoutMs / 1000} s`);
     }
-    return { ...base, writerReachable, readerReachable, visible: false, token, writeRetries, error: errors.join('; ') || undefined };
+    return { ...base, writerReachable, readerReachable, writerReadOnly, visible: false, token, writeRetries, error: errors.join('; ') || undefined };
   } finally {
     if (writer.conn && writerReachable) {
       await writer.conn.prune(config.writerRegion, new Date(Date.now() - (config.retentionSeconds ?? 600) * 1000)).catch(() => undefined);
@@ -144,9 +151,14 @@ async function openSide(endpoint: HeartbeatEndpoint, timeoutMs: number): Promise
 }
 
 /** The CloudWatch data of one measurement. When the row never showed up, the lag is the timeout (a lower bound). */
-export function lagMetricData(m: LagMeasurement, visibilityTimeoutMs: number, timestamp: Date): MetricDatum[] {
-  const dims = [{ Name: 'WriterRegion', Value: m.writerRegion }, { Name: 'ReaderRegion', Value: m.readerRegion }];
+export function lagMetricData(m: LagMeasurement, visibilityTimeoutMs: number, timestamp: Date, database?: string): MetricDatum[] {
+  const dims = [
+    ...(database !== undefined ? [{ Name: 'Database', Value: database }] : []),
+    { Name: 'WriterRegion', Value: m.writerRegion },
+    { Name: 'ReaderRegion', Value: m.readerRegion },
+  ];
   const data: MetricDatum[] = [
+    { MetricName: LAG_METRICS.writerReadOnly, Dimensions: dims, Value: m.writerReadOnly ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp },
     { MetricName: LAG_METRICS.writerReachable, Dimensions: dims, Value: m.writerReachable ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp },
     { MetricName: LAG_METRICS.readerReachable, Dimensions: dims, Value: m.readerReachable ? 1 : 0, Unit: StandardUnit.Count, Timestamp: timestamp },
   ];
@@ -162,7 +174,7 @@ export function lagMetricData(m: LagMeasurement, visibilityTimeoutMs: number, ti
 export async function runLagProbe(config: LagProbeConfig, endpoints: LagProbeEndpoints, cloudwatch: CloudWatchClient, options: { publishAttempts?: number; log?: (m: string) => void } = {}): Promise<LagProbeSummary> {
   const timestamp = new Date();
   const measurement = await measureLag(config, endpoints);
-  const metrics = await publishMetrics(cloudwatch, config.namespace, lagMetricData(measurement, config.visibilityTimeoutMs, timestamp), { attempts: options.publishAttempts, log: options.log });
+  const metrics = await publishMetrics(cloudwatch, config.namespace, lagMetricData(measurement, config.visibilityTimeoutMs, timestamp, config.database), { attempts: options.publishAttempts, log: options.log });
   return { ...measurement, metrics };
 }
 

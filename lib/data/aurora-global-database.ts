@@ -39,8 +39,8 @@ export interface AuroraGlobalDatabaseProps {
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
 
   /**
-   * Instance class of every instance (Aurora global databases need memory-optimized or
-   * burstable classes that support them; see the Aurora User Guide).
+   * Instance class of every instance: a memory-optimized class (db.r* or db.x*), which Aurora
+   * global databases require ("Configuration requirements of an Amazon Aurora global database").
    * @default db.r6g.large
    */
   readonly instanceType?: ec2.InstanceType;
@@ -91,8 +91,8 @@ export interface AuroraGlobalDatabaseProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Days of automated backups in every Region.
-   * @default 7
+   * Days of automated backups in every Region: 1 to 35 whole days.
+   * @default Duration.days(7)
    */
   readonly backupRetention?: Duration;
 
@@ -135,8 +135,9 @@ interface RegionalCluster {
  * standby Region's stack, each encrypted with its own Region's `RegionalKey`, with IAM
  * database authentication on, the master credentials in Secrets Manager (replicated to every
  * standby Region under that Region's key), and `AuroraGlobalDBReplicationLag` and
- * `AuroraGlobalDBRPOLag` alarms in each standby Region (where Aurora publishes them, with
- * dimensions `DBClusterIdentifier` and `SourceRegion`, in milliseconds).
+ * `AuroraGlobalDBRPOLag` alarms (ms) for every member cluster in its own Region, on Metrics
+ * Insights queries by `DBClusterIdentifier`: Aurora publishes them only while a cluster is a
+ * secondary, so the old primary's alarms take over after a switchover.
  *
  * Replication is asynchronous: a Region failure can lose the writes of the last
  * `AuroraGlobalDBRPOLag`, so `worstCaseRpoSeconds` is the RPO alarm's threshold.
@@ -145,9 +146,9 @@ interface RegionalCluster {
  * Database", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html):
  *
  * - planned switchover, no data loss (both Regions healthy):
- *   `aws rds switchover-global-cluster --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN>`
+ *   `aws rds switchover-global-cluster --region <primary Region> --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN>`
  * - unplanned failover, the primary Region down (loses the writes not yet replicated, up to the RPO lag):
- *   `aws rds failover-global-cluster --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN> --allow-data-loss`
+ *   `aws rds failover-global-cluster --region <secondary Region> --global-cluster-identifier <id> --target-db-cluster-identifier <secondary cluster ARN> --allow-data-loss`
  *
  * (AWS CLI reference: https://docs.aws.amazon.com/cli/latest/reference/rds/switchover-global-cluster.html and
  * https://docs.aws.amazon.com/cli/latest/reference/rds/failover-global-cluster.html.)
@@ -176,7 +177,10 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
   public readonly lagCriticalThresholdMs: number;
   /** Threshold of the RPO-lag alarms, in ms. */
   public readonly rpoLagThresholdMs: number;
-  /** The alarms of every secondary: replication lag (warning, critical) and RPO lag. */
+  /**
+   * The alarms of every member cluster (primary included, since a switchover makes it a
+   * secondary): replication lag (warning, critical) and RPO lag, three per Region.
+   */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   private readonly topology: IMultiRegionTopology;
@@ -225,13 +229,21 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     this.rpoBasis = `Aurora global database ${this.globalClusterIdentifier} replicates asynchronously; the AuroraGlobalDBRPOLag alarm of each secondary fires above ${this.worstCaseRpoSeconds} s.`;
     this.databaseName = props.defaultDatabaseName ?? 'app';
     this.username = props.masterUsername ?? 'dbadmin';
+    validateDatabaseName(this.databaseName, this);
+    validateMasterUsername(this.username, this);
 
     const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_7;
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const backupDays = (props.backupRetention ?? Duration.days(7)).toDays();
+    const backupDays = (props.backupRetention ?? Duration.days(7)).toDays({ integral: false });
+    // RDS CreateDBCluster, BackupRetentionPeriod: "Must be a value from 1 to 35" (days).
+    if (!Number.isInteger(backupDays) || backupDays < 1 || backupDays > 35) {
+      throw validationError('InvalidBackupRetention', `backupRetention of ${backupDays} days is not valid; Aurora keeps automated backups for a whole number of days from 1 to 35 `
+        + '(RDS API Reference, CreateDBCluster, BackupRetentionPeriod).', this);
+    }
+    validateInstanceType(instanceType, this);
     for (const region of topology.activeRegions) {
       const key = topology.regionalKey(region);
       if (key instanceof RegionalKey) {
@@ -301,6 +313,10 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       deletionProtection,
     });
     this.globalCluster.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    // Lag metrics exist only for secondaries, and a switchover changes which cluster that is
+    // (Aurora User Guide, "Using switchover or failover in Amazon Aurora Global Database"):
+    // every member gets its alarms, which stay quiet while it is the primary.
+    this.alarms.push(...this.lagAlarms(primaryScope, this.primaryRegion, primaryId));
 
     // The secondaries: L1 clusters joined to the global cluster (no credentials of their own).
     for (const region of this.secondaryRegions) {
@@ -359,7 +375,14 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
         resourceId: cluster.attrDbClusterResourceId,
         securityGroup,
         vpc,
-        secret: secretsmanager.Secret.fromSecretNameV2(scope, 'Secret', secretName),
+        // The replica of the master secret, under this Region's key: reading it needs kms:Decrypt
+        // on that key through Secrets Manager ("If the secret is encrypted with a customer managed
+        // key, you also need kms:Decrypt", Secrets Manager API Reference, GetSecretValue), which
+        // grantRead() adds only when the imported secret knows its key.
+        secret: secretsmanager.Secret.fromSecretAttributes(scope, 'Secret', {
+          secretPartialArn: `arn:${partitionOfStack(stack)}:secretsmanager:${region}:${stack.account}:secret:${secretName}`,
+          encryptionKey: key,
+        }),
       });
       this.alarms.push(...this.lagAlarms(scope, region, clusterId));
     }
@@ -424,22 +447,47 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     });
   }
 
-  /** The CLI command of a planned switchover (no data loss) to `region`'s secondary. */
+  /**
+   * The CLI command of a planned switchover (no data loss) to `region`'s secondary. Its
+   * `--region` is the primary's: "Specify the AWS Region where the primary DB cluster of the
+   * Aurora global database is running" (Aurora User Guide, "Using switchover or failover in
+   * Amazon Aurora Global Database", switchover with the AWS CLI).
+   */
   public switchoverCommand(region: string): string {
-    return `aws rds switchover-global-cluster --region ${region} --global-cluster-identifier ${this.globalClusterIdentifier} --target-db-cluster-identifier ${this.clusterArnOf(region)}`;
+    if (!this.secondaryRegions.includes(region)) {
+      throw validationError('NotASecondary', `'${region}' has no secondary cluster of ${this.globalClusterIdentifier}; secondary Regions: ${this.secondaryRegions.join(', ')}.`, this);
+    }
+    return `aws rds switchover-global-cluster --region ${this.primaryRegion} --global-cluster-identifier ${this.globalClusterIdentifier} --target-db-cluster-identifier ${this.clusterArnOf(region)}`;
   }
 
-  /** The CLI command of an unplanned failover to `region`'s secondary, accepting the loss of unreplicated writes. */
+  /**
+   * The CLI command of an unplanned failover to `region`'s secondary, accepting the loss of
+   * unreplicated writes; its `--region` is the secondary's (same page: "the AWS Region where the
+   * secondary DB cluster that you want to be the new primary ... is running").
+   */
   public failoverCommand(region: string): string {
     return `aws rds failover-global-cluster --region ${region} --global-cluster-identifier ${this.globalClusterIdentifier} --target-db-cluster-identifier ${this.clusterArnOf(region)} --allow-data-loss`;
   }
 
   /**
    * The writer and a secondary as a `LagProbeDatabase` for a `ReplicationLagProbe` (write on
-   * the primary's cluster endpoint, observe on the secondary's reader endpoint), with the
-   * master secret of `probeRegion` (default: the secondary's Region, whose stack the probe
-   * belongs in). The probe runs in a VPC that reaches both clusters (for example peered VPCs or
-   * a transit gateway): give it `vpc` and security groups accordingly.
+   * the primary's cluster endpoint, observe on the secondary's reader endpoint), with the master secret of `probeRegion` (default: the
+   * secondary's Region, whose stack the probe belongs in) and its key, over TLS verified
+   * against the Amazon RDS CAs. The metrics carry the global cluster identifier as `Database`.
+   *
+   * Network: the probe runs in a VPC that reaches both clusters on 5432 (peered VPCs or a
+   * transit gateway with non-overlapping CIDRs; the minimal VPCs this construct makes reach
+   * neither each other nor AWS APIs) and reaches Secrets Manager and CloudWatch of its Region
+   * (interface endpoints `secretsmanager` and `monitoring`, or a NAT route). Allow it in with
+   * `securityGroup(region).connections.allowFrom(probeSecurityGroup, ec2.Port.tcp(5432))` on the
+   * secondary and a CIDR rule on the primary's security group.
+   *
+   * After a switchover or failover the old primary's cluster endpoint is read-only: the probe
+   * then publishes `WriterReadOnly` = 1 (SQLSTATE 25006) and its writer-read-only alarm fires,
+   * instead of going quiet. Re-point it by deploying the app with the new primary as the
+   * topology's `primaryRegion`, or switch back. (The global writer endpoint would follow the
+   * primary, but CloudFormation's resource schema of `AWS::RDS::GlobalCluster` exposes only the
+   * `GlobalEndpoint` object to `Fn::GetAtt`, not its `Address` string, so no stack can pass it on.)
    */
   public lagProbeDatabase(secondaryRegion: string, probeRegion?: string): LagProbeDatabase {
     if (!this.secondaryRegions.includes(secondaryRegion)) {
@@ -457,23 +505,35 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
       readerConnectionString: `postgres://${this.username}@${reader.readerEndpoint}:5432/${this.databaseName}?sslmode=require`,
       passwordSecret: this.secret(where),
       probeRegion: where,
+      name: this.globalClusterIdentifier,
+      // The standby's secret is a replica: check every run that it is in sync (R5 of the review:
+      // a failed replica leaves a green stack).
+      passwordSecretPrimary: where === this.primaryRegion ? undefined : { secretName: `${this.globalClusterIdentifier}/master`, region: this.primaryRegion },
     });
   }
 
-  /** `AuroraGlobalDBReplicationLag` of `secondaryRegion`'s cluster, in ms (published in that Region); Maximum over one minute. */
-  public metricReplicationLag(secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.globalMetric('AuroraGlobalDBReplicationLag', secondaryRegion, props);
+  /**
+   * `AuroraGlobalDBReplicationLag` of `region`'s cluster in ms, Maximum per minute, as a
+   * CloudWatch Metrics Insights query in that Region. Aurora publishes it only while the
+   * cluster is a secondary; the query selects by `DBClusterIdentifier` alone, because the
+   * Aurora dimension table does not document the metric's full dimension set ("Amazon
+   * CloudWatch dimensions for Aurora"), and an alarm on a wrong set would never see data.
+   * It names `region` as its `searchRegion`, for dashboards anywhere; CloudWatch alarms refuse
+   * a search Region, so for an alarm in that Region's stack pass `{ searchRegion: undefined }`.
+   */
+  public metricReplicationLag(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.globalMetric('AuroraGlobalDBReplicationLag', region, props);
   }
 
-  /** `AuroraGlobalDBRPOLag` of `secondaryRegion`'s cluster, in ms (published in that Region); Maximum over one minute. */
-  public metricRpoLag(secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.globalMetric('AuroraGlobalDBRPOLag', secondaryRegion, props);
+  /** `AuroraGlobalDBRPOLag` of `region`'s cluster in ms, like `metricReplicationLag`. */
+  public metricRpoLag(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.globalMetric('AuroraGlobalDBRPOLag', region, props);
   }
 
-  /** Dashboard widgets: replication and RPO lag of every secondary, with the bands. */
+  /** Dashboard widgets: replication and RPO lag of every member cluster, with the bands. */
   public dashboardWidgets(): cloudwatch.IWidget[] {
-    return this.secondaryRegions.map((region) => new cloudwatch.GraphWidget({
-      title: `${this.globalClusterIdentifier}: ${this.primaryRegion} to ${region} lag (ms)`,
+    return [this.primaryRegion, ...this.secondaryRegions].map((region) => new cloudwatch.GraphWidget({
+      title: `${this.globalClusterIdentifier}: lag into ${region} while a secondary (ms)`,
       left: [this.metricReplicationLag(region, { label: 'replication lag' }), this.metricRpoLag(region, { label: 'RPO lag' })],
       leftAnnotations: [
         { value: this.lagWarningThresholdMs, label: 'warning', color: cloudwatch.Color.ORANGE },
@@ -489,39 +549,38 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
     dashboard.addWidgets(...this.dashboardWidgets());
   }
 
-  private globalMetric(metricName: string, secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    if (!this.secondaryRegions.includes(secondaryRegion)) {
-      throw validationError('NotASecondary', `'${secondaryRegion}' has no secondary cluster of ${this.globalClusterIdentifier}; secondary Regions: ${this.secondaryRegions.join(', ')}.`, this);
-    }
-    return new cloudwatch.Metric({
-      namespace: 'AWS/RDS',
-      metricName,
-      dimensionsMap: { DBClusterIdentifier: `${this.globalClusterIdentifier}-${secondaryRegion}`, SourceRegion: this.primaryRegion },
-      statistic: cloudwatch.Stats.MAXIMUM,
+  private globalMetric(metricName: string, region: string, props?: cloudwatch.MathExpressionOptions, forAlarm = false): cloudwatch.MathExpression {
+    this.clusterOf(region);
+    // Metrics Insights: FROM a namespace (not SCHEMA) matches every dimension set, and WHERE
+    // keeps the series of this one cluster (CloudWatch User Guide, "Metrics Insights query
+    // components and syntax"); MAX() without GROUP BY returns the single series an alarm needs.
+    return new cloudwatch.MathExpression({
+      expression: `SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = '${this.globalClusterIdentifier}-${region}'`,
+      usingMetrics: {},
       period: Duration.minutes(1),
-      region: secondaryRegion,
-      unit: cloudwatch.Unit.MILLISECONDS,
+      searchRegion: forAlarm ? undefined : region,
+      label: `${metricName} ${this.globalClusterIdentifier}-${region}`,
       ...props,
     });
   }
 
   private lagAlarms(scope: Construct, region: string, clusterId: string): cloudwatch.Alarm[] {
-    const alarm = (id: string, metric: cloudwatch.Metric, thresholdMs: number, what: string) => registerAlarm(new cloudwatch.Alarm(scope, id, {
-      alarmDescription: `Aurora global database ${this.globalClusterIdentifier}: ${what} of ${clusterId} (${this.primaryRegion} to ${region}) above ${thresholdMs / 1000} s in 2 of the last 3 minutes.`,
+    const alarm = (id: string, metric: cloudwatch.IMetric, thresholdMs: number, what: string) => registerAlarm(new cloudwatch.Alarm(scope, id, {
+      alarmDescription: `Aurora global database ${this.globalClusterIdentifier}: ${what} into ${clusterId} (${region}, while it is a secondary) above ${thresholdMs / 1000} s in 2 of the last 3 minutes.`,
       metric,
       threshold: thresholdMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      // Missing data is not lag: AuroraGlobalDBRPOLag may only be published with managed RPO
-      // (rds.global_db_rpo) set, and a stalled secondary is caught by the write-then-observe
-      // probe's not-visible and not-running alarms (lagProbeDatabase()).
+      // Missing data is not lag: the primary publishes none, AuroraGlobalDBRPOLag may only be
+      // published with managed RPO (rds.global_db_rpo) set, and a stalled secondary is caught by
+      // the write-then-observe probe's not-visible and not-running alarms (lagProbeDatabase()).
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
     return [
-      alarm('ReplicationLagWarning', this.metricReplicationLag(region), this.lagWarningThresholdMs, 'replication lag (warning)'),
-      alarm('ReplicationLagCritical', this.metricReplicationLag(region), this.lagCriticalThresholdMs, 'replication lag (critical)'),
-      alarm('RpoLag', this.metricRpoLag(region), this.rpoLagThresholdMs, 'RPO lag'),
+      alarm('ReplicationLagWarning', this.globalMetric('AuroraGlobalDBReplicationLag', region, {}, true), this.lagWarningThresholdMs, 'replication lag (warning)'),
+      alarm('ReplicationLagCritical', this.globalMetric('AuroraGlobalDBReplicationLag', region, {}, true), this.lagCriticalThresholdMs, 'replication lag (critical)'),
+      alarm('RpoLag', this.globalMetric('AuroraGlobalDBRPOLag', region, {}, true), this.rpoLagThresholdMs, 'RPO lag'),
     ];
   }
 
@@ -552,6 +611,48 @@ function minimalVpc(scope: Construct, key: kms.IKey): ec2.IVpc {
   const logGroup = new logs.LogGroup(vpc, 'FlowLogs', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
   vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup) });
   return vpc;
+}
+
+/**
+ * An Aurora global database "requires DB instance classes that are optimized for
+ * memory-intensive applications" (Aurora User Guide, "Configuration requirements of an Amazon
+ * Aurora global database", DB instance class requirements): the memory-optimized db.r* and
+ * db.x* families. General-purpose, burstable and serverless classes are refused at synth.
+ */
+function validateInstanceType(instanceType: ec2.InstanceType, scope: Construct): void {
+  const name = instanceType.toString();
+  if (Token.isUnresolved(name)) return;
+  if (!/^(r\d+[a-z]*|x\d+[a-z]*)\.[a-z0-9]+$/.test(name)) {
+    throw validationError('InstanceClassNotForGlobalDatabase', `instanceType 'db.${name}' is not valid for an Aurora global database, which needs a memory-optimized class `
+      + '(db.r* or db.x*, for example db.r6g.large or db.r7g.xlarge); see the Aurora User Guide, "Configuration requirements of an Amazon Aurora global database".', scope);
+  }
+}
+
+/** Names RDS or PostgreSQL keep for themselves. */
+const RESERVED_DATABASE_NAMES = new Set(['postgres', 'template0', 'template1', 'rdsadmin']);
+
+/**
+ * RDS CreateDBCluster, DatabaseName for Aurora PostgreSQL: 1 to 63 letters, digits or
+ * underscores, beginning with a letter, not a word the engine reserves.
+ */
+function validateDatabaseName(name: string, scope: Construct): void {
+  if (Token.isUnresolved(name)) return;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name) || RESERVED_DATABASE_NAMES.has(name.toLowerCase())) {
+    throw validationError('InvalidDatabaseName', `defaultDatabaseName '${name}' is not valid; RDS takes 1 to 63 letters, digits or underscores beginning with a letter, `
+      + `and not one of ${[...RESERVED_DATABASE_NAMES].join(', ')} (RDS API Reference, CreateDBCluster, DatabaseName).`, scope);
+  }
+}
+
+/**
+ * RDS CreateDBCluster, MasterUsername for Aurora PostgreSQL: 1 to 63 letters, digits or
+ * underscores beginning with a letter, not a reserved word.
+ */
+function validateMasterUsername(name: string, scope: Construct): void {
+  if (Token.isUnresolved(name)) return;
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name) || ['postgres', 'rdsadmin', 'admin', 'rds_superuser'].includes(name.toLowerCase())) {
+    throw validationError('InvalidMasterUsername', `masterUsername '${name}' is not valid; use 1 to 63 letters, digits or underscores beginning with a letter, `
+      + "other than 'postgres', 'rdsadmin', 'admin' or 'rds_superuser' (RDS reserves them; AWS Control Tower refuses default admin names).", scope);
+  }
 }
 
 function acknowledge(scope: Construct, id: string, reason: string): void {

@@ -1,4 +1,4 @@
-import { Annotations, Arn, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -116,7 +116,8 @@ export interface DynamoDbGlobalTableProps {
   readonly latencyCriticalThreshold?: Duration;
 
   /**
-   * One-minute periods the latency alarms look at.
+   * Five-minute periods the latency alarms look at (DynamoDB aggregates `ReplicationLatency`
+   * at five-minute granularity).
    * @default 3
    */
   readonly evaluationPeriods?: number;
@@ -129,9 +130,19 @@ export interface DynamoDbGlobalTableProps {
 }
 
 const READ_ACTIONS = [
-  'dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query',
-  'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
+  'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
 ];
+/**
+ * Stream actions act on the stream's ARN (`<table ARN>/stream/<label>`), not the table's (Service
+ * Authorization Reference, Amazon DynamoDB: GetRecords and GetShardIterator take the `stream` resource type).
+ */
+const STREAM_READ_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+/**
+ * DynamoDB aggregates every metric but a named few at five-minute granularity, and
+ * `ReplicationLatency` is not among the one-minute ones (DynamoDB Developer Guide, "DynamoDB
+ * Metrics and dimensions"): shorter periods would rarely hold a datapoint.
+ */
+const REPLICATION_LATENCY_PERIOD = Duration.minutes(5);
 const WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable',
 ];
@@ -199,6 +210,12 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
   public readonly latencyCriticalThresholdMs: number;
   /** The latency alarms of every ordered Region pair (none for MRSC, which replicates synchronously). */
   public readonly latencyAlarms: ReplicationLatencyAlarms[] = [];
+  /** The table's partition key. */
+  public readonly partitionKey: dynamodb.Attribute;
+  /** The table's sort key, if it has one. */
+  public readonly sortKey?: dynamodb.Attribute;
+  /** The table's time-to-live attribute, if it has one. */
+  public readonly timeToLiveAttribute?: string;
 
   private readonly topology: IMultiRegionTopology;
 
@@ -210,6 +227,17 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
     this.consistency = props.consistency ?? GlobalTableConsistency.EVENTUAL;
     this.witnessRegion = validateGlobalTableRegions(this, regions, this.consistency, props.witnessRegion, topology);
     this.replicaRegions = [...regions];
+    this.partitionKey = props.partitionKey;
+    this.sortKey = props.sortKey;
+    this.timeToLiveAttribute = props.timeToLiveAttribute;
+    if (this.consistency === GlobalTableConsistency.STRONG && props.timeToLiveAttribute !== undefined) {
+      // Refused until AWS documents it: the DynamoDB Developer Guide's multi-Region strong
+      // consistency pages and the CloudFormation GlobalTable reference say nothing of TTL on an
+      // MRSC table, and a deploy that fails half-way through the replicas is costly to undo.
+      throw validationError('TtlWithStrongConsistency', `timeToLiveAttribute '${props.timeToLiveAttribute}' was given for a strongly consistent (MRSC) global table; `
+        + 'AWS does not document time to live for multi-Region strong consistency (DynamoDB Developer Guide, "Multi-Region strong consistency"), so it is refused: '
+        + 'remove timeToLiveAttribute, or use consistency: GlobalTableConsistency.EVENTUAL.', this);
+    }
     this.tableName = props.tableName ?? `${topology.stackNamePrefix}-${id}`;
     if (!Token.isUnresolved(this.tableName) && !/^[a-zA-Z0-9_.-]{3,255}$/.test(this.tableName)) {
       throw validationError('InvalidTableName', `tableName '${this.tableName}' is not valid; DynamoDB table names are 3 to 255 letters, digits, '_', '-' and '.'.`, this);
@@ -305,7 +333,7 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
 
   /** Lets `grantee` read items of the replica of `region` (and its indexes) and decrypt with that Region's key. */
   public grantReadData(grantee: iam.IGrantable, region: string): iam.Grant {
-    return this.grantData(grantee, region, READ_ACTIONS, KEY_READ_ACTIONS);
+    return this.grantData(grantee, region, READ_ACTIONS, KEY_READ_ACTIONS, true);
   }
 
   /** Lets `grantee` write items of the replica of `region` and encrypt with that Region's key. */
@@ -315,13 +343,13 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
 
   /** Lets `grantee` read and write items of the replica of `region`, with that Region's key. */
   public grantReadWriteData(grantee: iam.IGrantable, region: string): iam.Grant {
-    return this.grantData(grantee, region, [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], KEY_WRITE_ACTIONS);
+    return this.grantData(grantee, region, [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], KEY_WRITE_ACTIONS, true);
   }
 
   /**
    * DynamoDB's `ReplicationLatency` from `sourceRegion`'s replica to `receivingRegion`'s, in ms
-   * (dimensions TableName and ReceivingRegion, published in the source Region); Maximum over one
-   * minute by default.
+   * (dimensions TableName and ReceivingRegion, published in the source Region); Maximum over five
+   * minutes by default, the granularity DynamoDB aggregates it at.
    * See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
    */
   public metricReplicationLatency(sourceRegion: string, receivingRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -335,7 +363,7 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
       metricName: 'ReplicationLatency',
       dimensionsMap: { TableName: this.tableName, ReceivingRegion: receivingRegion },
       statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(1),
+      period: REPLICATION_LATENCY_PERIOD,
       region: sourceRegion,
       unit: cloudwatch.Unit.MILLISECONDS,
       ...props,
@@ -370,7 +398,7 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
   private latencyAlarmPair(source: string, receiving: string, periods: number, datapoints: number): ReplicationLatencyAlarms {
     const stack = this.topology.regionalStack(source);
     const alarm = (level: string, thresholdMs: number) => registerAlarm(new cloudwatch.Alarm(stack, `${this.node.id}Latency${pascal(receiving)}${level}`, {
-      alarmDescription: `DynamoDB global table ${this.tableName}: replication latency ${source} to ${receiving} above ${thresholdMs / 1000} s (${level.toLowerCase()}) in ${datapoints} of the last ${periods} minutes.`,
+      alarmDescription: `DynamoDB global table ${this.tableName}: replication latency ${source} to ${receiving} above ${thresholdMs / 1000} s (${level.toLowerCase()}) in ${datapoints} of the last ${periods} five-minute periods.`,
       metric: this.metricReplicationLatency(source, receiving),
       threshold: thresholdMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -382,9 +410,19 @@ export class DynamoDbGlobalTable extends Construct implements IReplicatedDataSto
     return { sourceRegion: source, receivingRegion: receiving, warning: alarm('Warning', this.latencyWarningThresholdMs), critical: alarm('Critical', this.latencyCriticalThresholdMs) };
   }
 
-  private grantData(grantee: iam.IGrantable, region: string, actions: string[], keyActions: string[]): iam.Grant {
+  private grantData(grantee: iam.IGrantable, region: string, actions: string[], keyActions: string[], streams = false): iam.Grant {
     const arn = this.tableArn(region);
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn, `${arn}/index/*`] });
+    if (streams) {
+      iam.Grant.addToPrincipal({ grantee, actions: STREAM_READ_ACTIONS, resourceArns: [`${arn}/stream/*`] });
+      const principal = grantee.grantPrincipal;
+      if (Construct.isConstruct(principal)) {
+        Validations.of(principal).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${Stack.of(principal).resolve(arn)}/stream/*]`,
+          reason: 'DynamoDB names a stream by the time it was enabled (its label), known only once deployed; the wildcard stays within this Region\'s replica of the table.',
+        });
+      }
+    }
     iam.Grant.addToPrincipal({ grantee, actions: keyActions, resourceArns: [this.topology.regionalKey(region).keyArn] });
     return grant;
   }

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -114,6 +115,11 @@ export class DynamoDbReplicationProbe extends Construct {
     }
     if (stack.region !== props.writerRegion && stack.region !== props.readerRegion) {
       throw validationError('ProbeRegion', `DynamoDbReplicationProbe '${id}' is in a stack of ${stack.region} but measures ${props.writerRegion} to ${props.readerRegion}; put it in the stack of one of those.`, this);
+    }
+    validateProbeKeys(this, table, props);
+    if (props.encryptionKey instanceof RegionalKey && props.encryptionKey.region !== stack.region) {
+      throw validationError('LogKeyOfAnotherRegion', `encryptionKey ${props.encryptionKey.node.path} is the key of ${props.encryptionKey.region}, but the probe's log group is in ${stack.region}; `
+        + `CloudWatch Logs uses a key of its own Region only: give the key of ${stack.region}, or leave encryptionKey out (the table's key there).`, this);
     }
     this.writerRegion = props.writerRegion;
     this.readerRegion = props.readerRegion;
@@ -265,5 +271,34 @@ export class DynamoDbReplicationProbe extends Construct {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName },
       },
     });
+  }
+}
+
+/**
+ * The probe writes and reads an item by string key values: its key names must be the table's
+ * own (a name that is not the table's partition or sort key makes every PutItem fail with a
+ * ValidationException, and the probe would report the replica unreachable for ever).
+ */
+function validateProbeKeys(scope: Construct, table: DynamoDbGlobalTable, props: DynamoDbReplicationProbeProps): void {
+  const pk = table.partitionKey;
+  if (props.partitionKeyName !== pk.name) {
+    throw validationError('NotTheTablePartitionKey', `partitionKeyName '${props.partitionKeyName}' is not the partition key of ${table.tableName}, which is '${pk.name}'; give partitionKeyName: '${pk.name}'.`, scope);
+  }
+  if (pk.type !== dynamodb.AttributeType.STRING) {
+    throw validationError('ProbeNeedsStringKey', `the partition key '${pk.name}' of ${table.tableName} is of type ${pk.type}; the probe writes string keys, so it needs a table whose partition key is a STRING.`, scope);
+  }
+  const sk = table.sortKey;
+  if (sk === undefined && props.sortKeyName !== undefined) {
+    throw validationError('TableHasNoSortKey', `sortKeyName '${props.sortKeyName}' was given, but ${table.tableName} has no sort key; leave sortKeyName out.`, scope);
+  }
+  if (sk !== undefined && props.sortKeyName !== sk.name) {
+    throw validationError('NotTheTableSortKey', `sortKeyName ${props.sortKeyName === undefined ? 'is missing' : `'${props.sortKeyName}' is not the sort key`} of ${table.tableName}, whose sort key is '${sk.name}'; give sortKeyName: '${sk.name}'.`, scope);
+  }
+  if (sk !== undefined && sk.type !== dynamodb.AttributeType.STRING) {
+    throw validationError('ProbeNeedsStringKey', `the sort key '${sk.name}' of ${table.tableName} is of type ${sk.type}; the probe writes string keys, so it needs a STRING sort key.`, scope);
+  }
+  if (props.timeToLiveAttribute !== undefined && table.timeToLiveAttribute !== undefined && props.timeToLiveAttribute !== table.timeToLiveAttribute) {
+    throw validationError('NotTheTableTtlAttribute', `timeToLiveAttribute '${props.timeToLiveAttribute}' is not the time-to-live attribute of ${table.tableName}, which is '${table.timeToLiveAttribute}'; `
+      + `give timeToLiveAttribute: '${table.timeToLiveAttribute}' so probe items expire.`, scope);
   }
 }

@@ -16,7 +16,12 @@ export class KeyService {
   public static readonly SNS = new KeyService('sns');
   /** AWS Lambda, for environment variable encryption. */
   public static readonly LAMBDA = new KeyService('lambda');
-  /** Amazon DynamoDB, for table and global-table replica encryption at rest. */
+  /**
+   * Amazon DynamoDB, for table and global-table replica encryption at rest. Besides its
+   * endpoint in the key's Region, DynamoDB may use the key through its endpoint in any Region
+   * (`dynamodb.*.amazonaws.com`, principals of the account only), which the AWS KMS Developer
+   * Guide ("How Amazon DynamoDB uses AWS KMS") requires for global tables' cross-Region calls.
+   */
   public static readonly DYNAMODB = new KeyService('dynamodb');
   /** Amazon RDS (Aurora), for cluster storage encryption and RDS-managed secrets' database use. */
   public static readonly RDS = new KeyService('rds');

@@ -67,7 +67,8 @@ const USE_ACTIONS = [
 /**
  * One customer-managed KMS key for one Region: rotation on, an alias naming the Region,
  * retained on removal, and a key policy that lets principals of the account use it only
- * through the named services in the key's own Region.
+ * through the named services in the key's own Region (DynamoDB through its endpoint in any
+ * Region, as global tables need: see `KeyService.DYNAMODB`).
  *
  * Never a multi-Region key: a Region's data stays under a key that exists only there.
  */
@@ -171,6 +172,23 @@ export class RegionalKey extends kms.Key implements IRegionalKey {
         actions: ['kms:DescribeKey'],
         resources: ['*'],
         conditions: { ArnLike: { 'aws:SourceArn': trails } },
+      }));
+    } else if (service.endpointPrefix === KeyService.DYNAMODB.endpointPrefix) {
+      // "The kms:ViaService value, dynamodb.*.amazonaws.com, has an asterisk (*) in the Region
+      // position. DynamoDB requires the permission to be independent of any particular AWS Region
+      // so it can make cross-Region calls to support DynamoDB global tables" (AWS KMS Developer
+      // Guide, "How Amazon DynamoDB uses AWS KMS", key policy for a customer managed key). The
+      // statement is the one documented there: principals of this account, through DynamoDB,
+      // kms:CallerAccount this account. (The regional statement keeps dynamodb.<region> too.)
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DynamoDbGlobalTablesThroughAnyRegion',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': stack.account },
+          StringLike: { 'kms:ViaService': `dynamodb.*.${urlSuffixOf(stack)}` },
+        },
       }));
     } else if (service.endpointPrefix === KeyService.DSQL.endpointPrefix) {
       // Aurora DSQL also uses the key in the background (not on a caller's behalf), as dsql.amazonaws.com.

@@ -1,9 +1,28 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { unscopedValidationError } from '../private/errors';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
-import { assertKnownRegion } from '../topology/regions';
+import { assertKnownRegion, partitionOf } from '../topology/regions';
+
+/** What the handler checks (lambda/lag-probe/secret-replication.ts). */
+interface SecretReplicationSpec {
+  readonly secretId: string;
+  readonly region: string;
+  readonly replicaRegions: string[];
+}
+
+/**
+ * The primary of a replicated secret: the probe reads its `ReplicationStatus` and publishes
+ * whether the replica of the probe's Region is in sync.
+ */
+export interface ReplicatedSecretPrimary {
+  /** Name of the primary secret. */
+  readonly secretName: string;
+  /** Region of the primary secret. */
+  readonly region: string;
+}
 
 /**
  * Options of `LagProbeDatabase.postgres()`: a PostgreSQL primary and a replica (Aurora
@@ -32,6 +51,20 @@ export interface PostgresLagProbeDatabaseOptions {
    * @default - the writer's Region
    */
   readonly probeRegion?: string;
+  /**
+   * The database's name in the probe's metrics (dimension `Database`), so two databases probed
+   * over the same Region pair keep apart metrics and alarms.
+   * @default - the writer's host name (the host of writerConnectionString)
+   */
+  readonly name?: string;
+  /**
+   * When `passwordSecret` is a replica, its primary: every run the probe calls DescribeSecret on
+   * it (in its Region, so the probe needs a route to Secrets Manager there) and publishes
+   * `SecretReplicaInSync` for the probe's Region, with an alarm. CloudFormation reports a
+   * replicated secret complete even when a replica failed, so this is how a failure shows.
+   * @default - not checked
+   */
+  readonly passwordSecretPrimary?: ReplicatedSecretPrimary;
 }
 
 
@@ -57,14 +90,47 @@ export class LagProbeDatabase {
       }
     }
     assertRegionsOfHosts(options);
+    assertNoPassword(options);
+    const name = options.name ?? hostOf(options.writerConnectionString);
+    if (name === undefined) {
+      throw unscopedValidationError('LagProbeDatabaseNameUnknown', 'LagProbeDatabase.postgres: the writer\'s host is not known at synth (writerConnectionString is built from tokens); '
+        + 'give name, for example the cluster identifier, for the metrics\' Database dimension.');
+    }
+    if ((!Token.isUnresolved(name) && !/^[\x20-\x7e]{1,255}$/.test(name))) {
+      throw unscopedValidationError('InvalidLagProbeDatabaseName', `LagProbeDatabase.postgres: name '${name ?? ''}' is not valid; give 1 to 255 printable ASCII characters `
+        + '(a CloudWatch dimension value), for example the cluster identifier.');
+    }
     const secretArn = options.passwordSecret?.secretArn;
+    const probeRegion = probeRegionOf(options);
+    const primary = options.passwordSecretPrimary;
+    if (primary !== undefined) {
+      assertKnownRegion(primary.region, 'LagProbeDatabase.postgres passwordSecretPrimary.region');
+      if (options.passwordSecret === undefined) {
+        throw unscopedValidationError('SecretPrimaryWithoutSecret', 'LagProbeDatabase.postgres: passwordSecretPrimary was given without passwordSecret; give the replica the probe reads as passwordSecret.');
+      }
+      if (primary.region === probeRegion) {
+        throw unscopedValidationError('SecretPrimaryInProbeRegion', `LagProbeDatabase.postgres: passwordSecretPrimary is in ${primary.region}, the probe's own Region, so there is no replica to check; leave it out.`);
+      }
+    }
     return new LagProbeDatabase(
       options.writerRegion,
       options.readerRegion,
-      probeRegionOf(options),
+      probeRegion,
+      name,
       { kind: 'postgres', connectionString: options.writerConnectionString, passwordSecretArn: secretArn },
       { kind: 'postgres', connectionString: options.readerConnectionString, passwordSecretArn: secretArn },
-      (grantee) => options.passwordSecret?.grantRead(grantee),
+      (grantee) => {
+        options.passwordSecret?.grantRead(grantee);
+        if (primary === undefined) return undefined;
+        const stack = Stack.of(grantee as unknown as Construct);
+        // DescribeSecret is the permission for ReplicationStatus (Secrets Manager API Reference, DescribeSecret).
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['secretsmanager:DescribeSecret'],
+          resourceArns: [`arn:${partitionOf(primary.region)}:secretsmanager:${primary.region}:${stack.account}:secret:${primary.secretName}-??????`],
+        });
+        return { secretId: primary.secretName, region: primary.region, replicaRegions: [probeRegion] };
+      },
     );
   }
 
@@ -75,9 +141,11 @@ export class LagProbeDatabase {
     public readonly readerRegion: string,
     /** Region whose stack holds the probe. */
     public readonly probeRegion: string,
+    /** The database's name (the `Database` dimension of the probe's metrics). */
+    public readonly name: string,
     private readonly writer: EndpointSpec,
     private readonly reader: EndpointSpec,
-    private readonly grant: (grantee: iam.IGrantable) => void,
+    private readonly grant: (grantee: iam.IGrantable) => SecretReplicationSpec | undefined,
   ) {}
 
   /**
@@ -85,9 +153,33 @@ export class LagProbeDatabase {
    * handler configuration.
    * @internal
    */
-  public _bind(grantee: iam.IGrantable): { writer: EndpointSpec; reader: EndpointSpec } {
-    this.grant(grantee);
-    return { writer: this.writer, reader: this.reader };
+  public _bind(grantee: iam.IGrantable): { writer: EndpointSpec; reader: EndpointSpec; secretReplication?: SecretReplicationSpec } {
+    const secretReplication = this.grant(grantee);
+    return { writer: this.writer, reader: this.reader, ...(secretReplication ? { secretReplication } : {}) };
+  }
+}
+
+/** The host of a connection string, when it is a literal. */
+function hostOf(connectionString: string): string | undefined {
+  if (Token.isUnresolved(connectionString)) {
+    // Built from tokens: the host is the part between '@' (or '//') and the port or path.
+    return undefined;
+  }
+  return /^postgres(ql)?:\/\/(?:[^@/]*@)?([^:/?]+)/.exec(connectionString)?.[2];
+}
+
+/**
+ * A password written into a connection string lands in the function's environment and the
+ * template in clear text; the probe takes it from a secret instead.
+ */
+function assertNoPassword(options: PostgresLagProbeDatabaseOptions): void {
+  for (const [what, cs] of [['writerConnectionString', options.writerConnectionString], ['readerConnectionString', options.readerConnectionString]] as const) {
+    const userInfo = /^postgres(ql)?:\/\/([^@/]*)@/.exec(cs)?.[2];
+    const inQuery = /[?&]password=/i.test(cs);
+    if ((userInfo !== undefined && userInfo.includes(':')) || inQuery) {
+      throw unscopedValidationError('PasswordInConnectionString', `LagProbeDatabase.postgres: ${what} holds a password (${cs.replace(/:[^:@/]*@/, ':****@').replace(/password=[^&]*/i, 'password=****')}); `
+        + 'it would be stored in clear text in the template and the function\'s environment. Write postgres://user@host:5432/db and give the password in passwordSecret.');
+    }
   }
 }
 

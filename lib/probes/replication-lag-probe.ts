@@ -109,8 +109,9 @@ export interface ReplicationLagProbeProps {
 /**
  * A scheduled Lambda that measures replication lag from `writerRegion` to `readerRegion`
  * by writing a heartbeat row through the writer and polling the reader until it shows up,
- * publishing `ReplicationLag` (ms), `WriterReachable` and `ReaderReachable` (0/1), with
- * warning and critical lag alarms, an unreachable alarm and a probe-not-running alarm.
+ * publishing `ReplicationLag` (ms), `WriterReachable`, `ReaderReachable` and `WriterReadOnly`
+ * (0/1) by `Database`, `WriterRegion` and `ReaderRegion`, with warning and critical lag alarms,
+ * an unreachable alarm, a writer-read-only alarm and a probe-not-running alarm.
  *
  * Put it in the stack of the writer's or the reader's Region; it publishes its metrics there.
  */
@@ -141,12 +142,25 @@ export class ReplicationLagProbe extends Construct {
   public readonly unreachableAlarm: cloudwatch.Alarm;
   /** Fires when no probe result arrived for several minutes. */
   public readonly probeNotRunningAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when the writer refused the heartbeat as read-only (SQLSTATE 25006), for example the
+   * old primary after an Aurora switchover: the probe then measures no lag, which is not silence.
+   */
+  public readonly writerReadOnlyAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when the replica of the password secret in the probe's Region is not in sync with
+   * its primary (only with `passwordSecretPrimary`).
+   */
+  public readonly secretReplicaAlarm?: cloudwatch.Alarm;
+  /** The database's name: the `Database` dimension of every metric. */
+  public readonly databaseName: string;
 
   constructor(scope: Construct, id: string, props: ReplicationLagProbeProps) {
     super(scope, id);
     const where = `ReplicationLagProbe '${id}'`;
     const region = concreteRegion(this, where);
     this.writerRegion = props.database.writerRegion;
+    this.databaseName = props.database.name;
     this.readerRegion = props.database.readerRegion;
     // Either end of the pair will do: the probe's place only shifts the measurement by half a
     // round trip between the two Regions. Being free to choose lets both directions of a pair
@@ -185,7 +199,11 @@ export class ReplicationLagProbe extends Construct {
     const probe = createProbeFunction(this, {
       handlerDir: 'lag-probe',
       description: `Replication-lag probe ${this.writerRegion} to ${this.readerRegion}`,
-      environment: {},
+      // Node.js 20 and later runtimes do not load the Amazon-specific CA certificates, the Amazon
+      // RDS CAs among them, unless NODE_EXTRA_CA_CERTS names Lambda's bundle (AWS Lambda
+      // Developer Guide, "Building Lambda functions with Node.js", CA certificate loading);
+      // sslmode=require is verify-full in the bundled pg-connection-string, which stays.
+      environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
       namespace: this.namespace,
       timeout: probesPerRun > 1 ? Duration.seconds(75) : Duration.seconds(Math.ceil(timeoutMs / 1000) + 20),
       encryptionKey: props.encryptionKey,
@@ -202,12 +220,25 @@ export class ReplicationLagProbe extends Construct {
       namespace: this.namespace,
       writerRegion: this.writerRegion,
       readerRegion: this.readerRegion,
+      database: this.databaseName,
       visibilityTimeoutMs: timeoutMs,
       pollIntervalMs: 50,
       table,
       ...endpoints,
     }));
     probe.fn.addEnvironment('PROBES_PER_RUN', String(probesPerRun));
+    if (endpoints.secretReplication) {
+      this.secretReplicaAlarm = registerAlarm(new cloudwatch.Alarm(this, 'SecretReplicaNotInSync', {
+        alarmDescription: `The replica in ${this.probeRegion} of secret ${endpoints.secretReplication.secretId} (primary in ${endpoints.secretReplication.region}) was not in sync `
+          + `in ${datapoints} of the last ${periods} minutes (Secrets Manager DescribeSecret ReplicationStatus): the probe, and operators after a failover, may have no credentials there.`,
+        metric: this.metricSecretReplicaInSync(),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: periods,
+        datapointsToAlarm: datapoints,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
 
     const lagAlarm = (alarmId: string, level: string, thresholdMs: number) => registerAlarm(new cloudwatch.Alarm(this, alarmId, {
       alarmDescription: `Replication lag ${this.writerRegion} to ${this.readerRegion} above ${thresholdMs / 1000} s (${level}) in ${datapoints} of the last ${periods} minutes.`,
@@ -236,6 +267,16 @@ export class ReplicationLagProbe extends Construct {
     });
     // Actions come from AlarmTopics, which notifies every registered alarm of the app.
     registerAlarm(this.unreachableAlarm);
+    this.writerReadOnlyAlarm = registerAlarm(new cloudwatch.Alarm(this, 'WriterReadOnly', {
+      alarmDescription: `The writer of ${this.databaseName} (${this.writerRegion}) refused the heartbeat as read-only (SQLSTATE 25006) in ${datapoints} of the last ${periods} minutes: `
+        + 'no lag is measured; point the probe at the current primary (an Aurora global database\'s global writer endpoint follows it).',
+      metric: this.metricWriterReadOnly(),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: periods,
+      datapointsToAlarm: datapoints,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
     this.probeNotRunningAlarm = probeNotRunningAlarm(this, this.metricWriterReachable(), notRunningPeriods,
       `The replication-lag probe ${this.writerRegion} to ${this.readerRegion} published nothing for ${notRunningPeriods} minutes.`);
   }
@@ -255,11 +296,29 @@ export class ReplicationLagProbe extends Construct {
     return this.metric('ReaderReachable', { statistic: cloudwatch.Stats.MINIMUM, ...props });
   }
 
+  /** 1 when the writer refused the heartbeat as read-only (SQLSTATE 25006), else 0; Maximum over one minute. */
+  public metricWriterReadOnly(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('WriterReadOnly', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** 1 when the password secret's replica in the probe's Region was in sync with its primary, else 0 (only with `passwordSecretPrimary`). */
+  public metricSecretReplicaInSync(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName: 'SecretReplicaInSync',
+      dimensionsMap: { Database: this.databaseName, ReplicaRegion: this.probeRegion },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+      region: this.probeRegion,
+      ...props,
+    });
+  }
+
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,
-      dimensionsMap: { WriterRegion: this.writerRegion, ReaderRegion: this.readerRegion },
+      dimensionsMap: { Database: this.databaseName, WriterRegion: this.writerRegion, ReaderRegion: this.readerRegion },
       period: Duration.minutes(1),
       region: this.probeRegion,
       ...props,

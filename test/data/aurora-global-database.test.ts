@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -63,14 +64,19 @@ describe('AuroraGlobalDatabase', () => {
     });
   });
 
-  test('replication-lag and RPO-lag alarms in the secondary Region, 1 s / 5 s / 5 s', () => {
-    for (const [metric, threshold] of [['AuroraGlobalDBReplicationLag', 1000], ['AuroraGlobalDBReplicationLag', 5000], ['AuroraGlobalDBRPOLag', 5000]] as const) {
-      secondary.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/RDS', MetricName: metric, Threshold: threshold,
-        Dimensions: Match.arrayWith([{ Name: 'DBClusterIdentifier', Value: 'ledger-db-eu-central-1' }, { Name: 'SourceRegion', Value: 'eu-west-1' }]),
-      });
+  test('replication-lag and RPO-lag alarms in every member Region (a switchover makes the primary a secondary), 1 s / 5 s / 5 s, '
+    + 'on a Metrics Insights query by DBClusterIdentifier that does not depend on the undocumented dimension set', () => {
+    for (const [template, region] of [[secondary, 'eu-central-1'], [primary, 'eu-west-1']] as const) {
+      for (const [metric, threshold] of [['AuroraGlobalDBReplicationLag', 1000], ['AuroraGlobalDBReplicationLag', 5000], ['AuroraGlobalDBRPOLag', 5000]] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: threshold,
+          Namespace: Match.absent(),
+          Metrics: [Match.objectLike({ Expression: `SELECT MAX(${metric}) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'ledger-db-${region}'`, Period: 60 })],
+        });
+      }
     }
-    expect(db.alarms).toHaveLength(3);
+    expect(db.alarms).toHaveLength(6);
+    expect(JSON.stringify(secondary.toJSON())).not.toContain('SourceRegion');
   });
 
   test('is asynchronous with the RPO alarm\'s threshold as worst case', () => {
@@ -78,10 +84,11 @@ describe('AuroraGlobalDatabase', () => {
     expect(db.worstCaseRpoSeconds).toBe(5);
   });
 
-  test('the operator commands name the global cluster and the target cluster', () => {
-    expect(db.switchoverCommand('eu-central-1')).toBe('aws rds switchover-global-cluster --region eu-central-1 --global-cluster-identifier ledger-db '
+  test('the operator commands name the global cluster and the target cluster; a switchover runs in the primary\'s Region, a failover in the target\'s', () => {
+    expect(db.switchoverCommand('eu-central-1')).toBe('aws rds switchover-global-cluster --region eu-west-1 --global-cluster-identifier ledger-db '
       + '--target-db-cluster-identifier arn:aws:rds:eu-central-1:111111111111:cluster:ledger-db-eu-central-1');
-    expect(db.failoverCommand('eu-central-1')).toMatch(/failover-global-cluster .* --allow-data-loss$/);
+    expect(db.failoverCommand('eu-central-1')).toMatch(/^aws rds failover-global-cluster --region eu-central-1 .* --allow-data-loss$/);
+    expect(() => db.switchoverCommand('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster of ledger-db/);
   });
 });
 
@@ -136,6 +143,76 @@ test('lagProbeDatabase feeds the existing PostgreSQL lag probe: primary writer, 
   expect(() => db.lagProbeDatabase('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster of ledger-db/);
 });
 
+test('the lag probe\'s metrics carry the global cluster as Database, and a read-only writer (after a switchover) has an alarm', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  const probe = new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1'), encryptionKey: topology.regionalKey('eu-central-1') });
+  expect(probe.databaseName).toBe('ledger-db');
+  Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'WriterReadOnly',
+    Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'ledger-db' }, { Name: 'WriterRegion', Value: 'eu-west-1' }]),
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1,
+  });
+});
+
+test('the probe can read the standby\'s replica of the master secret: kms:Decrypt on that Region\'s key through Secrets Manager there, and trusts the RDS CAs', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1') });
+  const template = Template.fromStack(stack);
+  // CDK grants it in the key policy (a ViaServicePrincipal cannot carry an identity policy), naming the probe's role.
+  const key = template.toJSON().Resources[keyIdOf(topology, 'eu-central-1')];
+  const decrypt = key.Properties.KeyPolicy.Statement.filter((st: any) => st.Action === 'kms:Decrypt' && JSON.stringify(st.Principal).includes('DbLagRole'));
+  expect(decrypt).toEqual([expect.objectContaining({
+    Effect: 'Allow',
+    Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+  })]);
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1'),
+    Environment: { Variables: Match.objectLike({ NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' }) },
+  });
+});
+
+test('the probe checks the standby\'s secret replica every run: DescribeSecret on the primary secret in its Region, and an alarm when the replica is not in sync', () => {
+  const { topology, db } = build();
+  const stack = topology.regionalStack('eu-central-1');
+  const probe = new ReplicationLagProbe(stack, 'DbLag', { database: db.lagProbeDatabase('eu-central-1') });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+    Action: 'secretsmanager:DescribeSecret', Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ledger-db/master-??????',
+  })]) } });
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('eu-west-1 to eu-central-1') } }))[0];
+  expect(JSON.stringify(fn.Properties.Environment.Variables.LAG_PROBE_CONFIG)).toContain('\\"secretReplication\\":{\\"secretId\\":\\"ledger-db/master\\",\\"region\\":\\"eu-west-1\\",\\"replicaRegions\\":[\\"eu-central-1\\"]}');
+  expect(probe.secretReplicaAlarm).toBeDefined();
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'SecretReplicaInSync', ComparisonOperator: 'LessThanThreshold', Threshold: 1,
+    Dimensions: [{ Name: 'Database', Value: 'ledger-db' }, { Name: 'ReplicaRegion', Value: 'eu-central-1' }],
+  });
+});
+
+describe('refuses Aurora settings RDS rejects for a global database, naming the value and what is valid', () => {
+  test.each([
+    [{ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) }, /instanceType 'db.t4g.medium' is not valid for an Aurora global database.*db\.r\* or db\.x\*/],
+    [{ instanceType: ec2.InstanceType.of(ec2.InstanceClass.M6G, ec2.InstanceSize.LARGE) }, /instanceType 'db.m6g.large' is not valid/],
+    [{ backupRetention: Duration.days(0) }, /backupRetention of 0 days is not valid; .* from 1 to 35/],
+    [{ backupRetention: Duration.days(36) }, /backupRetention of 36 days is not valid/],
+    [{ backupRetention: Duration.hours(36) }, /backupRetention of 1.5 days is not valid/],
+    [{ defaultDatabaseName: '1ledger' }, /defaultDatabaseName '1ledger' is not valid; RDS takes 1 to 63 letters/],
+    [{ defaultDatabaseName: 'my-db' }, /defaultDatabaseName 'my-db' is not valid/],
+    [{ defaultDatabaseName: 'template1' }, /defaultDatabaseName 'template1' is not valid.*template0, template1/],
+    [{ defaultDatabaseName: 'a'.repeat(64) }, /defaultDatabaseName 'a{64}' is not valid/],
+    [{ masterUsername: 'postgres' }, /masterUsername 'postgres' is not valid/],
+    [{ masterUsername: 'db-admin' }, /masterUsername 'db-admin' is not valid/],
+  ] as [Partial<AuroraGlobalDatabaseProps>, RegExp][])('%o', (props, error) => {
+    expect(() => build({}, props)).toThrow(error);
+  });
+
+  test('accepts the memory-optimized classes', () => {
+    expect(() => build({}, { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE), backupRetention: Duration.days(35), defaultDatabaseName: 'ledger_1' })).not.toThrow();
+    expect(() => build({}, { instanceType: new ec2.InstanceType('x2g.large') })).not.toThrow();
+  });
+});
+
 test('addToDashboard graphs replication and RPO lag of each secondary', () => {
   const { topology, db } = build();
   const dashboard = new cloudwatch.Dashboard(topology.globalStack, 'Replication');
@@ -143,5 +220,6 @@ test('addToDashboard graphs replication and RPO lag of each secondary', () => {
   const body = JSON.stringify(Template.fromStack(topology.globalStack).findResources('AWS::CloudWatch::Dashboard'));
   expect(body).toContain('AuroraGlobalDBReplicationLag');
   expect(body).toContain('AuroraGlobalDBRPOLag');
-  expect(body).toContain('eu-west-1 to eu-central-1 lag');
+  expect(body).toContain('lag into eu-central-1 while a secondary');
+  expect(body).toContain('lag into eu-west-1 while a secondary');
 });

@@ -218,3 +218,47 @@ test('works with a team\'s own stacks (MultiRegionTopology)', () => {
   });
   expect(table.latencyAlarms.map((a) => a.sourceRegion)).toEqual(['us-east-1', 'us-west-2']);
 });
+
+describe('data-stores review fixes', () => {
+  test('R1: every replica key lets DynamoDB use it through any Region\'s endpoint (dynamodb.*), for this account\'s principals only', () => {
+    const { topology } = build();
+    for (const region of ['us-east-1', 'us-east-2']) {
+      const key = topology.regionalStack(region).resolve((topology.regionalKey(region).node.defaultChild as any).keyPolicy);
+      expect(key.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Sid: 'DynamoDbGlobalTablesThroughAnyRegion',
+        Effect: 'Allow',
+        Principal: { AWS: expect.anything() },
+        Action: expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant']),
+        Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
+      })]));
+    }
+  });
+
+  test('R3: ReplicationLatency alarms read its five-minute data', () => {
+    const { topology, table } = build();
+    expect(table.metricReplicationLatency('us-east-1', 'us-east-2').period.toMinutes()).toBe(5);
+    const alarms = Template.fromStack(topology.regionalStack('us-east-1')).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ReplicationLatency' } });
+    expect(Object.values(alarms).map((a) => a.Properties.Period)).toEqual([300, 300]);
+    expect(Object.values(alarms).map((a) => a.Properties.AlarmDescription)).toEqual(expect.arrayContaining([expect.stringMatching(/in 2 of the last 3 five-minute periods/)]));
+  });
+
+  test('R7: multi-Region strong consistency with a time-to-live attribute is refused until AWS documents it', () => {
+    expect(() => build({ activeRegions: ['us-east-1', 'us-east-2'], witnessRegion: 'us-west-2' }, { consistency: GlobalTableConsistency.STRONG, timeToLiveAttribute: 'expiresAt' }))
+      .toThrow(/timeToLiveAttribute 'expiresAt' was given for a strongly consistent \(MRSC\) global table; AWS does not document time to live .* remove timeToLiveAttribute, or use consistency: GlobalTableConsistency.EVENTUAL/);
+    expect(() => build({}, { timeToLiveAttribute: 'expiresAt' })).not.toThrow();
+  });
+
+  test('R12: stream reads are granted on the stream ARNs, not the table\'s', () => {
+    const { topology, table } = build();
+    const stack = topology.regionalStack('us-east-2');
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    table.grantReadData(role, 'us-east-2');
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const onTable = statements.find((st) => JSON.stringify(st.Action).includes('dynamodb:GetItem'));
+    expect(onTable.Action).not.toContain('dynamodb:GetRecords');
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Resource: 'arn:aws:dynamodb:us-east-2:111111111111:table/shop-Orders/stream/*',
+    })]));
+  });
+});

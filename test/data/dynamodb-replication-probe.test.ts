@@ -69,3 +69,25 @@ describe('DynamoDbReplicationProbe', () => {
     expect(openFindings(app, 'AwsSolutions')).toEqual([]);
   });
 });
+
+describe('refuses probe wiring that cannot work, naming the value and what is valid', () => {
+  function probeWith(tableProps: Partial<import('../../lib').DynamoDbGlobalTableProps>, probeProps: Partial<import('../../lib').DynamoDbReplicationProbeProps>) {
+    const app = newTestApp();
+    const topology = new MultiRegionApp(app, 'Topology', { activeRegions: ['us-east-1', 'us-east-2'], account: '111111111111', stackNamePrefix: 'shop' });
+    const table = new DynamoDbGlobalTable(topology, 'Orders', { topology, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, ...tableProps });
+    return () => new DynamoDbReplicationProbe(topology.regionalStack('us-east-1'), 'Probe', {
+      globalTable: table, writerRegion: 'us-east-1', readerRegion: 'us-east-2', partitionKeyName: 'pk', ...probeProps,
+      ...(probeProps.encryptionKey === null ? { encryptionKey: topology.regionalKey('us-east-2') } : {}),
+    });
+  }
+  test.each<[string, any, any, RegExp]>([
+    ['a partition key that is not the table\'s', {}, { partitionKeyName: 'id' }, /partitionKeyName 'id' is not the partition key of shop-Orders, which is 'pk'; give partitionKeyName: 'pk'/],
+    ['a number partition key', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.NUMBER } }, {}, /partition key 'pk' of shop-Orders is of type N; the probe writes string keys/],
+    ['a sort key the table lacks', {}, { sortKeyName: 'sk' }, /sortKeyName 'sk' was given, but shop-Orders has no sort key/],
+    ['a missing sort key', { sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } }, {}, /sortKeyName is missing of shop-Orders, whose sort key is 'sk'; give sortKeyName: 'sk'/],
+    ['another TTL attribute', { timeToLiveAttribute: 'expiresAt' }, { timeToLiveAttribute: 'ttl' }, /timeToLiveAttribute 'ttl' is not the time-to-live attribute of shop-Orders, which is 'expiresAt'/],
+    ['a log key of another Region', {}, { encryptionKey: null }, /encryptionKey .* is the key of us-east-2, but the probe's log group is in us-east-1/],
+  ])('%s', (_what, tableProps, probeProps, error) => {
+    expect(probeWith(tableProps, probeProps)).toThrow(error);
+  });
+});

@@ -188,7 +188,7 @@ describe('ReplicationLagProbe', () => {
   test('every alarm is registered', () => {
     const stack = stackOf();
     const { probe } = lagProbe({}, stack);
-    expect(alarmsOf(stack)).toEqual([probe.lagWarningAlarm, probe.lagCriticalAlarm, probe.unreachableAlarm, probe.probeNotRunningAlarm]);
+    expect(alarmsOf(stack)).toEqual([probe.lagWarningAlarm, probe.lagCriticalAlarm, probe.unreachableAlarm, probe.writerReadOnlyAlarm, probe.probeNotRunningAlarm]);
   });
 
   test('default bands are 1 s and 5 s', () => {

@@ -27,7 +27,20 @@ function collectAlarmedMetrics(node: IConstruct): AlarmedMetric[] {
     for (const query of asList<any>(props.Metrics)) {
       const metric = query.MetricStat?.Metric;
       if (metric) metrics.push({ namespace: metric.Namespace, metricName: metric.MetricName, dimensions: asList(metric.Dimensions), stack });
+      const insights = typeof query.Expression === 'string' ? metricsInsightsMetric(query.Expression) : undefined;
+      if (insights) metrics.push({ ...insights, stack });
     }
   }
   return metrics;
+}
+
+/**
+ * The metric a CloudWatch Metrics Insights query alarms on: `SELECT FN(Metric) FROM "Namespace"`
+ * (or `SCHEMA("Namespace", ...)`), with its `WHERE Dimension = 'value'` terms as dimensions.
+ */
+function metricsInsightsMetric(expression: string): Omit<AlarmedMetric, 'stack'> | undefined {
+  const m = /^\s*SELECT\s+\w+\(\s*"?([\w.-]+)"?\s*\)\s+FROM\s+(?:SCHEMA\(\s*)?"([^"]+)"[^)]*?\)?(?:\s+WHERE\s+(.*?))?(?:\s+(?:GROUP|ORDER|LIMIT)\b.*)?\s*$/i.exec(expression);
+  if (!m) return undefined;
+  const dimensions = [...(m[3] ?? '').matchAll(/"?([\w.-]+)"?\s*=\s*'([^']*)'/g)].map((d) => ({ Name: d[1], Value: d[2] }));
+  return { namespace: m[2], metricName: m[1], dimensions };
 }

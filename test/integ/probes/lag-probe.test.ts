@@ -72,8 +72,9 @@ test('publishes lag and reachability, read back from LocalStack', async () => {
   const cloudwatch = localCloudWatch();
   const cfg = config();
   const summary = await runLagProbe(cfg, endpointsTo(pg.delayedStandbyUrl), cloudwatch);
-  expect(summary.metrics).toMatchObject({ calls: 1, published: 3, failed: 0 });
+  expect(summary.metrics).toMatchObject({ calls: 1, published: 4, failed: 0 });
   const dims = { WriterRegion: 'us-east-1', ReaderRegion: 'us-east-2' };
+  expect(await readMetric(cloudwatch, cfg.namespace, 'WriterReadOnly', dims)).toEqual([0]);
   expect(await readMetric(cloudwatch, cfg.namespace, 'ReplicationLag', dims)).toEqual([summary.lagMs]);
   expect(await readMetric(cloudwatch, cfg.namespace, 'WriterReachable', dims)).toEqual([1]);
   expect(await readMetric(cloudwatch, cfg.namespace, 'ReaderReachable', dims)).toEqual([1]);
@@ -109,10 +110,23 @@ describe('with a standby of its own', () => {
     const summary = await runLagProbe(cfg, endpointsTo(pair.standbyUrl, pair.primaryUrl), cloudwatch);
     expect(summary).toMatchObject({ writerReachable: true, readerReachable: false, visible: false });
     expect(summary.error).toMatch(/reader unreachable: .*ECONNREFUSED/);
-    expect(summary.metrics).toMatchObject({ published: 2, failed: 0 });
+    expect(summary.metrics).toMatchObject({ published: 3, failed: 0 });
     expect(await readMetric(cloudwatch, cfg.namespace, 'ReaderReachable', { WriterRegion: 'us-east-1', ReaderRegion: 'us-east-2' })).toEqual([0]);
     cloudwatch.destroy();
   });
+});
+
+test('a read-only writer (the harness\'s standby, as an Aurora old primary after a switchover) is published as WriterReadOnly = 1 by Database, not silence', async () => {
+  const cloudwatch = localCloudWatch();
+  const cfg = config({ database: 'ledger' });
+  const summary = await runLagProbe(cfg, endpointsTo(pg.standbyUrl, pg.standbyUrl), cloudwatch);
+  expect(summary).toMatchObject({ writerReachable: true, readerReachable: true, writerReadOnly: true, visible: false });
+  expect(summary.error).toMatch(/writer is read-only \(not the primary\): 25006: cannot execute CREATE TABLE in a read-only transaction/);
+  expect(summary.metrics).toMatchObject({ published: 3, failed: 0 });
+  const dims = { Database: 'ledger', WriterRegion: 'us-east-1', ReaderRegion: 'us-east-2' };
+  expect(await readMetric(cloudwatch, cfg.namespace, 'WriterReadOnly', dims)).toEqual([1]);
+  expect(await readMetric(cloudwatch, cfg.namespace, 'WriterReachable', dims)).toEqual([1]);
+  cloudwatch.destroy();
 });
 
 test('an unreachable writer is reported too', async () => {
