@@ -249,6 +249,14 @@ describe('a topology of a team\'s own stacks', () => {
     expect(app.node.children.filter((c) => c instanceof ResilienceReport)).toHaveLength(1);
   });
 
+  test('ResilienceReport.of(app), the README\'s call, returns the app\'s one report (the App is its own stage)', () => {
+    const app = newTestApp();
+    const topology = new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] });
+    const report = ResilienceReport.of(app);
+    expect(report).toBe(ResilienceReport.of(topology));
+    expect(app.node.children.filter((c) => c instanceof ResilienceReport)).toEqual([report]);
+  });
+
   test('useDrillReport refuses an empty file name', () => {
     const app = newTestApp();
     expect(() => ResilienceReport.of(new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] })).useDrillReport(' ')).toThrow(/the file name is empty/);
