@@ -36,7 +36,7 @@ export class DataResidency {
 
 function checkTagged(scope: IConstruct, dataClass: DataClass): string[] {
   const resources = [scope, ...ownedResourceScopes(scope)].flatMap((s) => s.node.findAll()).filter(CfnResource.isCfnResource);
-  if (resources.some((r) => TagManager.isTaggable(r))) return [];
+  if (resources.some((r) => TagManager.of(r) !== undefined)) return [];
   const what = resources.length === 0
     ? 'holds no CloudFormation resource and creates none in another stack'
     : `holds only resources CloudFormation cannot tag (${resources.slice(0, 5).map((r) => r.cfnResourceType).join(', ')})`;
