@@ -162,10 +162,6 @@ export class DsqlProbe extends Construct {
     if (connectTimeoutMs < 1000 || connectTimeoutMs > 10_000) {
       throw validationError('DsqlProbeTimeout', `${where}: timeout of ${connectTimeoutMs} ms is not valid; use 1 to 10 seconds (each connect and statement; a run makes up to six).`, this);
     }
-    if (probesPerRun > 1 && 6 * connectTimeoutMs >= 60_000 / probesPerRun) {
-      throw validationError('DsqlProbeTimeoutPerRun', `${where}: a timeout of ${connectTimeoutMs} ms (six calls a probe) does not fit ${probesPerRun} probes a minute `
-        + `(${Math.floor(60_000 / probesPerRun)} ms apart); shorten the timeout or lower probesPerRun.`, this);
-    }
     this.databaseRole = user;
     this.schemaName = schema;
     this.tableName = table;
