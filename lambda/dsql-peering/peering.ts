@@ -14,8 +14,9 @@ import {
  * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/configuring-multi-region-clusters.html)
  * and its AWS CLI walk-through "Using AWS CLI"
  * (https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html):
- * - create: each cluster is created with a witness Region (it waits in PENDING_SETUP), then
- *   each one is updated with its peer's ARN (`ensurePeered`);
+ * - create: the second cluster is created with a witness Region (it waits in PENDING_SETUP), the
+ *   first with the witness and the second one's ARN (peer during creation); then each cluster that
+ *   does not list its peer yet is updated with its peer's ARN (`ensurePeered`);
  * - delete: each peered cluster is deleted; the first one stays PENDING_DELETE until its peer
  *   is deleted too (`deletePair`). AWS documents no unpeering of a peered cluster and no
  *   re-peering of a peered cluster to another one, so the handler does neither.
@@ -101,8 +102,22 @@ export interface IsCompleteResult {
   readonly Data?: Record<string, string>;
 }
 
-/** Statuses in which a peered cluster serves traffic. */
-const READY = new Set(['ACTIVE', 'IDLE']);
+/**
+ * Statuses of a peered cluster that is set up: ACTIVE, and IDLE and INACTIVE, which a cluster
+ * without activity passes into and leaves on the next connection (Aurora DSQL User Guide,
+ * "Aurora DSQL cluster lifecycle": "When you attempt to connect to an inactive cluster, Aurora
+ * DSQL automatically transitions the cluster back to Active"). Readiness here is about the
+ * peering, not compute: an INACTIVE pair that lists each other is peered.
+ */
+export const READY = new Set(['ACTIVE', 'IDLE', 'INACTIVE']);
+/**
+ * Statuses in which AWS documents updating a cluster with its peer's ARN: a cluster created with
+ * a witness waits in PENDING_SETUP "until you update the cluster with the ARN of its peer
+ * cluster" ("Using AWS CLI", step 1 note; CREATING is the state before it). Any other cluster
+ * that does not list its peer is not updated: re-peering a cluster that lost its peer is not
+ * documented.
+ */
+export const PEERABLE = new Set(['PENDING_SETUP', 'CREATING']);
 /** Statuses in which a cluster is on its way out. */
 const GOING = new Set(['DELETING', 'DELETED', 'PENDING_DELETE']);
 /** Statuses of a cluster whose deletion is still under way. */
@@ -185,12 +200,21 @@ function isPeeredWith(cluster: ClusterRef, out: GetClusterCommandOutput, peer: C
 }
 
 /**
- * Points each cluster at the other, calling each cluster's own Region: the second step of
- * "Create multi-Region clusters" in the Aurora DSQL User Guide ("Using AWS CLI": each cluster,
- * created with the witness and waiting in PENDING_SETUP, is updated with its peer's ARN;
- * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html), with
- * UpdateCluster (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html). A cluster already
- * peered as asked is left alone, so a repeated or unchanged request changes nothing.
+ * Points each cluster that does not list its peer yet at the other, calling the cluster's own
+ * Region: step 3 of "Create multi-Region clusters" in the Aurora DSQL User Guide ("Using AWS
+ * CLI": a cluster created with the witness waits in PENDING_SETUP until it is updated with its
+ * peer's ARN; https://docs.aws.amazon.com/aurora-dsql/latest/userguide/multi-region-aws-cli.html),
+ * with UpdateCluster (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_UpdateCluster.html).
+ *
+ * Now that CloudFormation models `AWS::DSQL::Cluster MultiRegionProperties.Clusters`,
+ * `DsqlPeeredClusters` creates the first Region's cluster with its peer's ARN ("peer during
+ * creation", documented in the same walk-through), so its template states its peers and this
+ * handler only updates the second cluster. Without the custom resource, the documented
+ * alternative is CloudFormation alone in two deploys ("Configuring Aurora DSQL clusters using AWS
+ * CloudFormation": create both with the witness, then add both ARNs to `Clusters` and update
+ * both stacks). A cluster already peered as asked is left alone, so a repeated or unchanged
+ * request changes nothing; one that lost its peer, or has another witness, is refused with the
+ * reason (AWS documents neither a re-peering nor a change of witness).
  * @returns the ARNs of the clusters that were updated
  */
 export async function ensurePeered(config: PeeringConfig, rt: Runtime): Promise<string[]> {
@@ -217,12 +241,29 @@ export async function ensurePeered(config: PeeringConfig, rt: Runtime): Promise<
         + 'AWS documents no re-peering of a peered cluster: delete the old pair (each cluster) and create new clusters.');
     }
   });
-  const updated: string[] = [];
-  for (const [i, [cluster, peer]] of pairs.entries()) {
-    if (isPeeredWith(cluster, states[i], peer, config.witnessRegion)) {
+  // Only documented calls: a cluster already peered as asked is left alone; one waiting in
+  // PENDING_SETUP (or still CREATING) with the same witness gets the one UpdateCluster of step 3;
+  // anything else is refused with the reason, before either cluster is changed.
+  const toUpdate = pairs.filter(([cluster, peer], i) => {
+    const state = states[i];
+    if (isPeeredWith(cluster, state, peer, config.witnessRegion)) {
       rt.log('already peered', { cluster: cluster.arn, peer: peer.arn });
-      continue;
+      return false;
     }
+    const witness = state.multiRegionProperties?.witnessRegion;
+    if (witness !== undefined && witness !== config.witnessRegion) {
+      throw new Error(`DSQL cluster ${cluster.arn} has witness Region ${witness}, not ${config.witnessRegion}; AWS documents no change of a cluster's `
+        + 'witness Region, so the handler does not make one: create the cluster with the witness of its peer.');
+    }
+    if (!PEERABLE.has(state.status ?? '')) {
+      throw new Error(`DSQL cluster ${cluster.arn} is ${state.status} and does not list its peer ${peer.arn}. AWS documents peering a cluster `
+        + 'once, while it waits in PENDING_SETUP after its creation with a witness ("Using AWS CLI", step 3), and no re-peering of a cluster '
+        + 'that lost its peer, so the handler refuses: replace both clusters (new construct ids) and peer the new pair.');
+    }
+    return true;
+  });
+  const updated: string[] = [];
+  for (const [cluster, peer] of toUpdate) {
     await withRetry(`UpdateCluster ${cluster.arn}`, () => rt.clientFor(cluster.region).send(new UpdateClusterCommand({
       identifier: cluster.identifier,
       multiRegionProperties: { witnessRegion: config.witnessRegion, clusters: [peer.arn] },

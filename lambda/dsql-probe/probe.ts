@@ -22,6 +22,11 @@ export interface DsqlProbeConfig {
   readonly connectTimeoutMs?: number;
   /** Table the probe writes its rows to. @default 'multi_region_consistency_probe' */
   readonly table?: string;
+  /**
+   * Schema of the table: the probe's own (`mrcdk_probe`, which its `DsqlDatabaseRole` may use
+   * and create tables in), so it never writes into the application's schema. @default 'public'
+   */
+  readonly schema?: string;
   /** Rows older than this are deleted after each run, in seconds. @default 600 */
   readonly retentionSeconds?: number;
 }
@@ -94,8 +99,11 @@ interface Open { readonly region: string; readonly client?: Client; readonly key
 
 /** One run: reachability of each endpoint, the local commit latency, and read-after-write both ways. Never throws. */
 export async function measureDsql(config: DsqlProbeConfig, endpoints: DsqlProbeEndpoints): Promise<DsqlMeasurement> {
-  const table = config.table ?? 'multi_region_consistency_probe';
-  if (!IDENTIFIER.test(table)) throw new Error(`table '${table}' is not a plain lower-case SQL identifier.`);
+  const tableName = config.table ?? 'multi_region_consistency_probe';
+  if (!IDENTIFIER.test(tableName)) throw new Error(`table '${tableName}' is not a plain lower-case SQL identifier.`);
+  const schema = config.schema ?? 'public';
+  if (!IDENTIFIER.test(schema)) throw new Error(`schema '${schema}' is not a plain lower-case SQL identifier.`);
+  const table = `${schema}.${tableName}`;
   const timeoutMs = config.connectTimeoutMs ?? 5000;
   const all = [endpoints.local, ...(endpoints.peer ? [endpoints.peer] : [])];
   // Connections are opened (and proven with SELECT 1) before anything is timed.

@@ -1,6 +1,7 @@
 import { CfnResource, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DataClass } from './data-class';
+import { ownedResourceScopes, rememberTag } from './private/owned-resources';
 
 /**
  * Marks resources with the class of data they hold, for `DataResidencyGuard`.
@@ -11,10 +12,18 @@ export class DataResidency {
 
   /**
    * Tags every taggable resource under `scope` (a resource, a construct or a whole stack) with
-   * its data class. Resources that CloudFormation cannot tag cannot carry a class.
+   * its data class, and every resource that a construct under `scope` creates in other stacks
+   * (`DsqlPeeredClusters`' clusters live in the regional stacks: tagging the construct tags
+   * both clusters). Resources that CloudFormation cannot tag cannot carry a class.
+   *
+   * Synth fails when `scope` holds and creates no taggable resource at all, so a class can never
+   * be put on nothing and let the residency guard pass silently.
    */
   public static tag(scope: IConstruct, dataClass: DataClass): void {
     Tags.of(scope).add(DataResidency.TAG_KEY, dataClass.name);
+    for (const owned of ownedResourceScopes(scope)) Tags.of(owned).add(DataResidency.TAG_KEY, dataClass.name);
+    rememberTag(scope, DataResidency.TAG_KEY, dataClass.name);
+    scope.node.addValidation({ validate: () => checkTagged(scope, dataClass) });
   }
 
   /** The data class a resource is tagged with, once tags are applied (at synth); undefined if none. */
@@ -23,4 +32,15 @@ export class DataResidency {
   }
 
   private constructor() {}
+}
+
+function checkTagged(scope: IConstruct, dataClass: DataClass): string[] {
+  const resources = [scope, ...ownedResourceScopes(scope)].flatMap((s) => s.node.findAll()).filter(CfnResource.isCfnResource);
+  if (resources.some((r) => TagManager.of(r) !== undefined)) return [];
+  const what = resources.length === 0
+    ? 'holds no CloudFormation resource and creates none in another stack'
+    : `holds only resources CloudFormation cannot tag (${resources.slice(0, 5).map((r) => r.cfnResourceType).join(', ')})`;
+  return [`DataResidency.tag(${scope.node.path}, ${dataClass.name}): ${scope.node.path} ${what}, so no resource carries the class and `
+    + 'DataResidencyGuard could not check it; tag the construct or stack that holds the data (for example the DsqlPeeredClusters, '
+    + 'the DynamoDB table or the database), or the resource itself.'];
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { validationError } from '../private/errors';
 import { IRegionalKey, RegionalKey } from '../keys/regional-key';
 import { KeyService } from '../keys/key-service';
+import { allowsUnlistedRegionSet, checkDsqlRegionSet } from './dsql-region-sets';
 
 /**
  * An Aurora DSQL cluster in one Region.
@@ -42,6 +43,23 @@ export interface DsqlClusterProps {
    * @default - a single-Region cluster
    */
   readonly witnessRegion?: string;
+
+  /**
+   * ARNs of the peer cluster of a multi-Region cluster (one, in another Region of the witness's
+   * Region set), rendered as `MultiRegionProperties.Clusters`: AWS documents creating the second
+   * cluster of a pair with its peer's ARN ("peer during creation", Aurora DSQL User Guide,
+   * "Using AWS CLI"); the peer must still be updated with this cluster's ARN (what
+   * `DsqlPeering` does). Needs `witnessRegion`.
+   * @default - no peer in the template
+   */
+  readonly peerClusterArns?: string[];
+
+  /**
+   * Accept a witness (and peer) Region outside the library's DSQL Region sets, with a warning;
+   * see `DsqlPeeredClustersProps.allowUnlistedRegionSet`.
+   * @default - the context key `multi-region-cdk:dsql-allow-unlisted-region-set`, else false
+   */
+  readonly allowUnlistedRegionSet?: boolean;
 
   /**
    * Whether the service refuses to delete the cluster.
@@ -125,6 +143,26 @@ export class DsqlCluster extends Resource implements IDsqlCluster {
     if (props.witnessRegion !== undefined && props.witnessRegion === stack.region) {
       throw validationError('WitnessIsOwnRegion', `DsqlCluster '${id}': witnessRegion '${props.witnessRegion}' is the cluster's own Region; the witness must be another Region.`, scope);
     }
+    const peers = props.peerClusterArns ?? [];
+    if (peers.length > 0 && props.witnessRegion === undefined) {
+      throw validationError('PeersWithoutWitness', `DsqlCluster '${id}': peerClusterArns (${peers.join(', ')}) were given without a witnessRegion; `
+        + 'a multi-Region cluster needs both: give witnessRegion, a third Region of the peers\' Region set.', scope);
+    }
+    if (peers.length > 1) {
+      throw validationError('TooManyPeers', `DsqlCluster '${id}': peerClusterArns lists ${peers.length} clusters; Aurora DSQL peers exactly two clusters, so give the one peer's ARN.`, scope);
+    }
+    const peerRegions = peers.filter((arn) => !Token.isUnresolved(arn)).map((arn) => {
+      const m = /^arn:aws[a-z-]*:dsql:([a-z0-9-]+):\d{12}:cluster\/[a-z0-9]+$/.exec(arn);
+      if (!m) throw validationError('InvalidPeerClusterArn', `DsqlCluster '${id}': peerClusterArns holds '${arn}', which is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<identifier>.`, scope);
+      if (m[1] === stack.region) {
+        throw validationError('PeerInOwnRegion', `DsqlCluster '${id}': peer cluster ${arn} is in ${stack.region}, the cluster's own Region; the peer must be the cluster of the pair's other Region.`, scope);
+      }
+      return m[1];
+    });
+    if (props.witnessRegion !== undefined) {
+      checkDsqlRegionSet(this, `DsqlCluster '${id}' (Region ${stack.region}, witness ${props.witnessRegion}${peerRegions.length ? `, peer ${peerRegions.join(', ')}` : ''})`,
+        [stack.region, props.witnessRegion, ...peerRegions], allowsUnlistedRegionSet(props.allowUnlistedRegionSet, this));
+    }
     // A RegionalKey only lets services it names use it; DSQL must be one of them.
     if (props.encryptionKey instanceof RegionalKey) {
       props.encryptionKey.allowService(KeyService.DSQL);
@@ -133,7 +171,9 @@ export class DsqlCluster extends Resource implements IDsqlCluster {
     this.cfnCluster = new dsql.CfnCluster(this, 'Resource', {
       kmsEncryptionKey: props.encryptionKey.keyArn,
       deletionProtectionEnabled: props.deletionProtection ?? true,
-      multiRegionProperties: props.witnessRegion ? { witnessRegion: props.witnessRegion } : undefined,
+      multiRegionProperties: props.witnessRegion
+        ? { witnessRegion: props.witnessRegion, clusters: peers.length > 0 ? [...peers] : undefined }
+        : undefined,
       tags: props.tags && Object.keys(props.tags).length > 0
         ? Object.entries(props.tags).map(([key, value]): CfnTag => ({ key, value }))
         : undefined,

@@ -7,8 +7,9 @@ import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { assertKnownRegion } from '../topology/regions';
 import { DsqlCluster } from './dsql-cluster';
 import { DsqlPeering } from './dsql-peering';
-import { DSQL_MULTI_REGION_SETS, DSQL_MULTI_REGION_SETS_SOURCE } from './dsql-region-sets';
+import { allowsUnlistedRegionSet, checkDsqlRegionSet, DSQL_MULTI_REGION_SETS_SOURCE, DSQL_UNLISTED_REGION_SET_CONTEXT } from './dsql-region-sets';
 import { IReplicatedDataStore, ReplicationMode } from './replicated-data-store';
+import { registerOwnedResources } from '../compliance/private/owned-resources';
 
 /**
  * Properties of `DsqlPeeredClusters`.
@@ -60,6 +61,16 @@ export interface DsqlPeeredClustersProps {
    * @default Duration.minutes(30)
    */
   readonly peeringTimeout?: Duration;
+
+  /**
+   * Accept peer and witness Regions that are not one Region set of the library's table
+   * (`DSQL_MULTI_REGION_SETS`, from the Aurora DSQL User Guide's "Region availability"), with a
+   * warning naming that page: for a set AWS added after this release. The same switch exists on
+   * `DsqlPeering`, `DsqlCluster`, `MultiRegionApp` and `MultiRegionTopology`, and as the context
+   * key `multi-region-cdk:dsql-allow-unlisted-region-set`.
+   * @default - the context key's value, else false: an unlisted set fails synth
+   */
+  readonly allowUnlistedRegionSet?: boolean;
 }
 
 /**
@@ -71,6 +82,9 @@ export interface DsqlPeeredClustersProps {
  * cross-Region reference); its cluster waits in PENDING_SETUP until the peering resource runs.
  */
 export class DsqlPeeredClusters extends Construct implements IReplicatedDataStore {
+  /** Context key that accepts an unlisted DSQL Region set with a warning (as `allowUnlistedRegionSet` does). */
+  public static readonly ALLOW_UNLISTED_REGION_SET_CONTEXT = DSQL_UNLISTED_REGION_SET_CONTEXT;
+
   /** Peered DSQL clusters commit synchronously: a commit is durable in both Regions before it returns. */
   public readonly replicationMode = ReplicationMode.SYNCHRONOUS;
   /** 0: a Region failure loses no committed transaction. */
@@ -90,7 +104,8 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
     const topology = props.topology;
     const peers = props.peerRegions ?? defaultPeers(topology);
     const witness = props.witnessRegion ?? topology.witnessRegion;
-    validateDsqlRegions(peers, witness, topology, this);
+    const allowUnlisted = allowsUnlistedRegionSet(props.allowUnlistedRegionSet, this, topology);
+    validateDsqlRegions(peers, witness, topology, this, allowUnlisted);
     if (props.removalPolicy === RemovalPolicy.DESTROY && (props.deletionProtection ?? true)) {
       throw validationError('DestroyWithDeletionProtection', `DsqlPeeredClusters '${id}': removalPolicy DESTROY with deletion protection on `
         + 'cannot delete the clusters (DeleteCluster refuses a protected cluster, so the stack deletion would fail); '
@@ -99,17 +114,30 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
     this.peerRegions = [...peers];
     this.witnessRegion = witness!;
 
-    for (const region of this.peerRegions) {
-      this.clusters.set(region, new DsqlCluster(topology.regionalStack(region), id, {
-        encryptionKey: topology.regionalKey(region),
-        witnessRegion: this.witnessRegion,
-        deletionProtection: props.deletionProtection,
-        removalPolicy: props.removalPolicy,
-        tags: props.tags,
-      }));
-    }
-
+    // The documented "peer during creation" (Aurora DSQL User Guide, "Using AWS CLI", step 2): the
+    // second Region's cluster is created with the witness only (it waits in PENDING_SETUP); the
+    // first Region's cluster is created with the witness and its peer's ARN (a cross-Region
+    // reference, so its stack deploys second), so its template states its live peers. The
+    // peering resource then does only step 3: UpdateCluster of the second cluster with the first
+    // one's ARN, which CloudFormation alone could only do in a second deploy
+    // ("Configuring Aurora DSQL clusters using AWS CloudFormation": update both stacks with
+    // MultiRegionProperties.Clusters).
     const [home, other] = this.peerRegions;
+    const common = {
+      witnessRegion: this.witnessRegion,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+      tags: props.tags,
+      allowUnlistedRegionSet: allowUnlisted,
+    };
+    const second = new DsqlCluster(topology.regionalStack(other), id, { ...common, encryptionKey: topology.regionalKey(other) });
+    const first = new DsqlCluster(topology.regionalStack(home), id, {
+      ...common, encryptionKey: topology.regionalKey(home), peerClusterArns: [second.clusterArn],
+    });
+    this.clusters.set(home, first);
+    this.clusters.set(other, second);
+    registerOwnedResources(this, first, second);
+
     this.peering = new DsqlPeering(topology.regionalStack(home), `${id}Peering`, {
       localCluster: this.cluster(home),
       peerCluster: this.cluster(other),
@@ -120,6 +148,7 @@ export class DsqlPeeredClusters extends Construct implements IReplicatedDataStor
       // retained ones stay peered.
       deleteClusters: props.removalPolicy === RemovalPolicy.DESTROY,
       vpc: props.peeringVpc,
+      allowUnlistedRegionSet: allowUnlisted,
     });
   }
 
@@ -168,8 +197,7 @@ function defaultPeers(topology: IMultiRegionTopology): string[] {
  * Checks a DSQL multi-Region Region set at synth: two peered Regions that are active Regions of
  * the topology, and a witness, all three different and in one supported Region set.
  */
-function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: IMultiRegionTopology, scope: IConstruct): void {
-  const sets = DSQL_MULTI_REGION_SETS.map((s) => `${s.name}: ${s.regions.join(', ')}`).join('; ');
+function validateDsqlRegions(peers: readonly string[], witness: string | undefined, topology: IMultiRegionTopology, scope: IConstruct, allowUnlisted: boolean): void {
   if (peers.length !== 2) {
     throw validationError('PeerCount', `Aurora DSQL peers exactly two clusters, but ${peers.length} peer Regions were given (${peers.join(', ') || 'none'}); `
       + 'set peerRegions to two of the active Regions '
@@ -184,22 +212,24 @@ function validateDsqlRegions(peers: readonly string[], witness: string | undefin
       throw validationError('PeerNotActive', `peer Region '${region}' is not an active Region of ${topology.node.path}; active Regions: ${topology.activeRegions.join(', ')}.`, scope);
     }
   }
-  const set = DSQL_MULTI_REGION_SETS.find((s) => s.regions.includes(peers[0]));
-  if (!set || !set.regions.includes(peers[1])) {
-    throw validationError('UnsupportedRegionSet', `Aurora DSQL cannot peer ${peers[0]} with ${peers[1]}: both peers and the witness must come from one supported Region set (${sets}). `
-      + `Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`, scope);
-  }
-  const validWitnesses = set.regions.filter((r) => !peers.includes(r));
+  const set = checkDsqlRegionSet(scope, `DsqlPeeredClusters '${scope.node.id}' peers`, peers, allowUnlisted);
+  const validWitnesses = set ? set.regions.filter((r) => !peers.includes(r)) : [];
+  const listed = validWitnesses.join(', ');
+  const witnessHint = validWitnesses.length > 0 ? `one of ${listed}` : 'a third Region of the peers\' Region set';
   if (witness === undefined) {
     throw validationError('MissingWitness', `Aurora DSQL multi-Region clusters need a witness Region, and none was given for peers ${peers.join(', ')}; `
-      + `set witnessRegion (on the MultiRegionApp or here) to one of: ${validWitnesses.join(', ')}.`, scope);
+      + `set witnessRegion (on the MultiRegionApp or here) to ${validWitnesses.length > 0 ? `one of: ${listed}` : witnessHint}.`, scope);
   }
   assertKnownRegion(witness, 'witnessRegion', scope);
   if (peers.includes(witness)) {
-    throw validationError('WitnessIsPeer', `witnessRegion '${witness}' is also a peer Region; the witness must be a third Region: one of ${validWitnesses.join(', ')}.`, scope);
+    throw validationError('WitnessIsPeer', `witnessRegion '${witness}' is also a peer Region; the witness must be a third Region: ${witnessHint}.`, scope);
   }
-  if (!set.regions.includes(witness)) {
-    throw validationError('UnsupportedWitness', `witnessRegion '${witness}' is not supported for peers ${peers.join(', ')} (${set.name} Region set); `
-      + `valid witnesses: ${validWitnesses.join(', ')}. Source: ${DSQL_MULTI_REGION_SETS_SOURCE}`, scope);
+  if (set && !set.regions.includes(witness)) {
+    if (!allowUnlisted) {
+      throw validationError('UnsupportedWitness', `witnessRegion '${witness}' is not supported for peers ${peers.join(', ')} (${set.name} Region set); `
+        + `valid witnesses: ${validWitnesses.join(', ')}. Source: ${DSQL_MULTI_REGION_SETS_SOURCE}. If AWS lists it now, set allowUnlistedRegionSet: true `
+        + `(or the context key ${DSQL_UNLISTED_REGION_SET_CONTEXT}=true) to accept it with a warning.`, scope);
+    }
+    checkDsqlRegionSet(scope, `DsqlPeeredClusters '${scope.node.id}' peers and witness`, [...peers, witness], true);
   }
 }

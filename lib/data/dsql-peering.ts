@@ -12,6 +12,7 @@ import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DsqlCluster, IDsqlCluster } from './dsql-cluster';
+import { allowsUnlistedRegionSet, checkDsqlRegionSet } from './dsql-region-sets';
 
 /**
  * Properties of a `DsqlPeering`.
@@ -75,6 +76,13 @@ export interface DsqlPeeringProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Accept Regions outside the library's DSQL Region sets, with a warning; see
+   * `DsqlPeeredClustersProps.allowUnlistedRegionSet`.
+   * @default - the context key `multi-region-cdk:dsql-allow-unlisted-region-set`, else false
+   */
+  readonly allowUnlistedRegionSet?: boolean;
 }
 
 /** Peering, and the provider framework's own functions, poll this often. */
@@ -107,9 +115,18 @@ export class DsqlPeering extends Construct {
       throw validationError('PeeringOutsideLocalRegion', `DsqlPeering '${id}' is in ${stack.region} but its localCluster is in ${props.localCluster.region}; `
         + 'create it in the stack of the local cluster.', scope);
     }
+    if (props.localCluster === props.peerCluster || props.localCluster.clusterArn === props.peerCluster.clusterArn) {
+      throw validationError('PeerIsLocalCluster', `DsqlPeering '${id}': peerCluster is the local cluster itself (${Construct.isConstruct(props.localCluster) ? props.localCluster.node.path : props.localCluster.clusterArn}); `
+        + `give the cluster of the pair's other Region as peerCluster, not the one in ${props.localCluster.region}.`, scope);
+    }
     if (props.localCluster.region === props.peerCluster.region) {
       throw validationError('PeersInOneRegion', `DsqlPeering '${id}': both clusters are in ${props.localCluster.region}; peers must be in two Regions.`, scope);
     }
+    if (props.witnessRegion === props.localCluster.region || props.witnessRegion === props.peerCluster.region) {
+      throw validationError('WitnessIsPeer', `DsqlPeering '${id}': witnessRegion '${props.witnessRegion}' is the Region of a peer; the witness must be a third Region of the peers' Region set.`, scope);
+    }
+    checkDsqlRegionSet(this, `DsqlPeering '${id}'`, [props.localCluster.region, props.peerCluster.region, props.witnessRegion],
+      allowsUnlistedRegionSet(props.allowUnlistedRegionSet, this));
     const timeout = props.timeout ?? Duration.minutes(30);
     if (timeout.toSeconds() < 60 || timeout.toSeconds() > Duration.hours(1).toSeconds()) {
       throw validationError('InvalidPeeringTimeout', `DsqlPeering '${id}': timeout of ${timeout.toSeconds()} s is not valid; use 1 to 60 minutes (the provider framework adds margin up to its 2 h limit).`, scope);

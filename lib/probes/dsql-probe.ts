@@ -1,7 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -11,7 +10,9 @@ import { assertKnownRegion } from '../topology/regions';
 import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
+import { aliased } from './private/settings';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
+import { DsqlProbeSettings } from './probe-settings';
 
 /**
  * One Aurora DSQL cluster endpoint a `DsqlProbe` connects to.
@@ -28,7 +29,7 @@ export interface DsqlProbeCluster {
 /**
  * Properties of a `DsqlProbe`.
  */
-export interface DsqlProbeProps {
+export interface DsqlProbeProps extends DsqlProbeSettings {
   /** The cluster in the probe's own Region (the Region of its stack); its commit latency is measured. */
   readonly cluster: DsqlProbeCluster;
 
@@ -51,69 +52,10 @@ export interface DsqlProbeProps {
   readonly databaseName?: string;
 
   /**
-   * Database role the probe connects as. `admin` needs `dsql:DbConnectAdmin`; a role of yours
-   * (created with `CREATE ROLE ... WITH LOGIN` and mapped with `AWS IAM GRANT`) needs only
-   * `dsql:DbConnect`, plus the right to create the probe's table.
-   * @default 'admin'
+   * @deprecated use `databaseRole` (the `DsqlProbeSettings` name)
+   * @default 'mrcdk_probe'
    */
   readonly databaseUser?: string;
-
-  /**
-   * CloudWatch namespace of the metrics.
-   * @default 'MultiRegion/Probes'
-   */
-  readonly namespace?: string;
-
-  /**
-   * Probes per one-minute run, spread evenly over the minute (1 to 12).
-   * @default 1
-   */
-  readonly probesPerRun?: number;
-
-  /**
-   * The unreachable (and commit-latency) alarm fires when this many of the last `evaluationPeriods` one-minute periods breach.
-   * @default 2
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
-   * One-minute periods the unreachable (and commit-latency) alarm looks at.
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * Consecutive one-minute periods without any result before the probe-not-running alarm fires.
-   * @default 5
-   */
-  readonly notRunningEvaluationPeriods?: number;
-
-  /**
-   * When set, `commitLatencyAlarm` fires when the p90 commit latency of this Region stays above
-   * it (in `datapointsToAlarm` of `evaluationPeriods` minutes): the synchronous path got slower,
-   * for example because the peer or the witness Region is far or degraded.
-   * @default - no commit-latency alarm
-   */
-  readonly commitLatencyThreshold?: Duration;
-
-  /**
-   * Name of the table the probe writes its rows to (and keeps small).
-   * @default 'multi_region_consistency_probe'
-   */
-  readonly tableName?: string;
-
-  /**
-   * Key of the probe's log group; with a `RegionalKey`, the key of the probe's own Region.
-   * @default - CloudWatch Logs' own encryption
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year)
-   */
-  readonly logRetention?: logs.RetentionDays;
-
 }
 
 /**
@@ -138,6 +80,11 @@ export interface DsqlProbeProps {
  * clusters", https://docs.aws.amazon.com/aurora-dsql/latest/userguide/configuring-multi-region-clusters.html).
  */
 export class DsqlProbe extends Construct {
+  /** The database role a probe connects as unless told otherwise (`dsql:DbConnect` only). */
+  public static readonly DEFAULT_DATABASE_ROLE = 'mrcdk_probe';
+  /** The schema of the probe's table unless told otherwise. */
+  public static readonly DEFAULT_SCHEMA = 'mrcdk_probe';
+
   /** The Region of the probe and of `cluster`. */
   public readonly region: string;
   /** The Region of the peer, when there is one. */
@@ -150,6 +97,14 @@ export class DsqlProbe extends Construct {
   public readonly probeFunction: lambda.IFunction;
   /** The probe's log group. */
   public readonly logGroup: logs.ILogGroup;
+  /** The probe function's role: map it to `databaseRole` with a `DsqlDatabaseRole`. */
+  public readonly role: iam.IRole;
+  /** The database role the probe connects as. */
+  public readonly databaseRole: string;
+  /** The schema of the probe's table. */
+  public readonly schemaName: string;
+  /** The probe's table, in `schemaName`. */
+  public readonly tableName: string;
   /** Fires (critical) when a read right after a commit in the other Region missed the row; only with a peer. */
   public readonly consistencyViolationAlarm?: cloudwatch.Alarm;
   /** Fires when the p90 commit latency stays above `commitLatencyThreshold`; only when it is set. */
@@ -169,6 +124,10 @@ export class DsqlProbe extends Construct {
     }
     if (props.peer) {
       checkCluster(this, props.peer, 'peer');
+      if (props.peer.clusterArn === props.cluster.clusterArn) {
+        throw validationError('DsqlProbePeerIsCluster', `${where}: peer is the probe's own cluster (${Token.isUnresolved(props.cluster.clusterArn) ? 'the same ARN' : props.cluster.clusterArn}); `
+          + 'the peer must be the cluster of the pair\'s other Region.', this);
+      }
       if (props.peer.region === this.region) {
         throw validationError('DsqlProbePeer', `${where}: peer is in '${props.peer.region}', the probe's own Region; the peer must be the cluster in the other Region of the pair.`, this);
       }
@@ -191,8 +150,21 @@ export class DsqlProbe extends Construct {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) {
       throw validationError('DsqlProbeTableName', `${where}: tableName '${table}' is not valid; use a lower-case SQL identifier of up to 63 letters, digits and underscores.`, this);
     }
-    const user = props.databaseUser ?? 'admin';
-    const connectTimeoutMs = 5000;
+    const user = aliased(this, 'databaseRole', props.databaseRole, 'databaseUser', props.databaseUser) ?? DsqlProbe.DEFAULT_DATABASE_ROLE;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user)) {
+      throw validationError('DsqlProbeDatabaseRole', `${where}: databaseRole '${user}' is not valid; use a lower-case SQL identifier, for example ${DsqlProbe.DEFAULT_DATABASE_ROLE}.`, this);
+    }
+    const schema = props.schemaName ?? (user === 'admin' ? 'public' : DsqlProbe.DEFAULT_SCHEMA);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw validationError('DsqlProbeSchemaName', `${where}: schemaName '${schema}' is not valid; use a lower-case SQL identifier, for example ${DsqlProbe.DEFAULT_SCHEMA}.`, this);
+    }
+    const connectTimeoutMs = (props.timeout ?? Duration.seconds(5)).toMilliseconds();
+    if (connectTimeoutMs < 1000 || connectTimeoutMs > 10_000) {
+      throw validationError('DsqlProbeTimeout', `${where}: timeout of ${connectTimeoutMs} ms is not valid; use 1 to 10 seconds (each connect and statement; a run makes up to six).`, this);
+    }
+    this.databaseRole = user;
+    this.schemaName = schema;
+    this.tableName = table;
 
     const probe = createProbeFunction(this, {
       handlerDir: 'dsql-probe',
@@ -207,6 +179,7 @@ export class DsqlProbe extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
     this.probeFunction = probe.fn;
+    this.role = probe.role;
     this.logGroup = probe.logGroup;
     const clusters = [props.cluster, ...(props.peer ? [props.peer] : [])];
     iam.Grant.addToPrincipal({
@@ -218,6 +191,7 @@ export class DsqlProbe extends Construct {
     probe.fn.addEnvironment('DSQL_PROBE_CONFIG', Stack.of(this).toJsonString({
       namespace: this.namespace,
       database: this.databaseName,
+      schema,
       table,
       connectTimeoutMs,
       local: spec(props.cluster),
@@ -325,5 +299,13 @@ function checkCluster(scope: Construct, c: DsqlProbeCluster, what: string): void
   }
   if (!Token.isUnresolved(c.endpoint) && !/^[a-z0-9.-]+$/.test(c.endpoint)) {
     throw validationError('DsqlProbeEndpoint', `DsqlProbe ${what}.endpoint '${c.endpoint}' is not a host name; expected <id>.dsql.<region>.on.aws.`, scope);
+  }
+  // An endpoint of another cluster or Region than the ARN would sign tokens for one cluster and grant another.
+  const arn = Token.isUnresolved(c.clusterArn) ? undefined : /:dsql:([a-z0-9-]+):\d{12}:cluster\/([a-z0-9]+)$/.exec(c.clusterArn);
+  if (arn && arn[1] !== c.region) {
+    throw validationError('DsqlProbeClusterRegion', `DsqlProbe ${what}: clusterArn '${c.clusterArn}' is in ${arn[1]} but region is '${c.region}'; give the Region of the cluster.`, scope);
+  }
+  if (arn && !Token.isUnresolved(c.endpoint) && c.endpoint !== `${arn[2]}.dsql.${arn[1]}.on.aws`) {
+    throw validationError('DsqlProbeEndpointMismatch', `DsqlProbe ${what}: endpoint '${c.endpoint}' is not the endpoint of ${c.clusterArn}; it is ${arn[2]}.dsql.${arn[1]}.on.aws.`, scope);
   }
 }

@@ -1,7 +1,6 @@
 import { Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,75 +11,37 @@ import { DEFAULT_PROBE_NAMESPACE } from './namespace';
 import { bundleWithConfig, MAX_CONFIG_IN_ENVIRONMENT } from './private/config-asset';
 import { probeNotRunningAlarm } from './private/probe-alarms';
 import { concreteRegion, createProbeFunction } from './private/probe-function';
+import { aliased } from './private/settings';
 import { validateNamespace, validateNOfM, validateProbesPerRun } from './private/validation';
+import { ProbeSettings } from './probe-settings';
 
 /**
  * Properties of a `HealthProbe`.
  */
-export interface HealthProbeProps {
+export interface HealthProbeProps extends ProbeSettings {
   /** The endpoints of this Region to probe, at least one. */
   readonly targets: HealthTarget[];
 
   /**
-   * CloudWatch namespace of the metrics.
-   * @default 'MultiRegion/Probes'
-   */
-  readonly namespace?: string;
-
-  /**
-   * Per-target timeout, covering connect, TLS, headers and body (1 to 30 s, and shorter than
-   * the time between two probes).
-   * @default Duration.seconds(5)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * Probes per one-minute run, spread evenly over the minute (1 to 12). Each probe publishes its
-   * datapoint as soon as it ends, so a failure reaches the alarm up to 60/p s sooner than with one
-   * probe a minute; the failover budget's publishing-interval term is 60/p s.
-   * @default 1
-   */
-  readonly probesPerRun?: number;
-
-  /**
-   * ARN of the Region's Aurora DSQL cluster: the probe reads its status with GetCluster and
-   * counts ACTIVE and the documented normal states IDLE, INACTIVE and UPDATING as healthy
-   * (Aurora DSQL User Guide, "Cluster lifecycle"), anything else (creating, pending setup,
-   * deleting, failed, gone) as unhealthy.
+   * ARN of the Region's Aurora DSQL cluster (in the probe's own Region): the probe reads its
+   * status with GetCluster and counts ACTIVE and the documented normal states IDLE, INACTIVE and
+   * UPDATING as healthy (Aurora DSQL User Guide, "Cluster lifecycle"), anything else (creating,
+   * pending setup, deleting, failed, gone) as unhealthy.
    * @default - no cluster check
    */
   readonly dsqlClusterArn?: string;
 
   /**
-   * Key of the probe's log group; with a `RegionalKey`, the key of the probe's own Region.
-   * @default - CloudWatch Logs' own encryption
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Retention of the probe's log group.
-   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2: at least a year)
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * The Region-unhealthy alarm fires when this many of the last `unhealthyEvaluationPeriods`
-   * one-minute periods had an unhealthy probe.
+   * @deprecated use `datapointsToAlarm` (the shared `ProbeSettings` name)
    * @default 2
    */
   readonly unhealthyDatapointsToAlarm?: number;
 
   /**
-   * One-minute periods the Region-unhealthy alarm looks at.
+   * @deprecated use `evaluationPeriods` (the shared `ProbeSettings` name)
    * @default 3
    */
   readonly unhealthyEvaluationPeriods?: number;
-
-  /**
-   * Consecutive one-minute periods without any probe result before the probe-not-running alarm fires.
-   * @default 5
-   */
-  readonly notRunningEvaluationPeriods?: number;
 }
 
 /**
@@ -131,8 +92,18 @@ export class HealthProbe extends Construct {
     validateTimeout(id, timeout, probesPerRun);
     validateTargetUrls(this, props.targets);
     validateTargets(id, props.targets);
-    const datapoints = props.unhealthyDatapointsToAlarm ?? 2;
-    const periods = props.unhealthyEvaluationPeriods ?? 3;
+    const datapoints = aliased(this, 'datapointsToAlarm', props.datapointsToAlarm, 'unhealthyDatapointsToAlarm', props.unhealthyDatapointsToAlarm) ?? 2;
+    const periods = aliased(this, 'evaluationPeriods', props.evaluationPeriods, 'unhealthyEvaluationPeriods', props.unhealthyEvaluationPeriods) ?? 3;
+    if (props.dsqlClusterArn !== undefined && !Token.isUnresolved(props.dsqlClusterArn)) {
+      const m = /^arn:aws[a-z-]*:dsql:([a-z0-9-]+):\d{12}:cluster\/[a-z0-9]+$/.exec(props.dsqlClusterArn);
+      if (!m) {
+        throw validationError('HealthProbeDsqlClusterArn', `HealthProbe '${id}': dsqlClusterArn '${props.dsqlClusterArn}' is not a DSQL cluster ARN; expected arn:aws:dsql:<region>:<account>:cluster/<id>.`, this);
+      }
+      if (m[1] !== this.region) {
+        throw validationError('HealthProbeDsqlClusterRegion', `HealthProbe '${id}' in ${this.region} was given the DSQL cluster of ${m[1]} (${props.dsqlClusterArn}); `
+          + `it reads the cluster's status in its own Region and judges ${this.region}'s health: give the cluster of ${this.region}.`, this);
+      }
+    }
     validateNOfM(datapoints, periods, `HealthProbe '${id}' unhealthy alarm`);
     const notRunningPeriods = props.notRunningEvaluationPeriods ?? 5;
     validateNOfM(notRunningPeriods, notRunningPeriods, `HealthProbe '${id}' not-running alarm`);

@@ -3,12 +3,15 @@ import { validationError } from '../private/errors';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DsqlDatabaseRole } from '../data/dsql-database-role';
 import { DsqlPeeredClusters } from '../data/dsql-peered-clusters';
 import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { DsqlProbe } from './dsql-probe';
 import { HealthProbe } from './health-probe';
 import { HealthTarget } from './health-target';
 import { LagProbeDatabase } from './lag-probe-database';
+import { aliased } from './private/settings';
+import { DsqlProbeSettings, ProbeSettings } from './probe-settings';
 import { ProbesDashboard } from './probes-dashboard';
 import { ReplicationLagProbe } from './replication-lag-probe';
 import { Route53HealthCheckReference } from './route53-health-check-reference';
@@ -51,22 +54,41 @@ export interface MultiRegionProbesProps {
    */
   readonly dsqlPairs?: DsqlPeeredClusters[];
   /**
-   * CloudWatch namespace of every probe's metrics.
+   * Settings of every probe (schedule, timeout, alarm datapoints and periods, log retention,
+   * namespace). Each log group is encrypted with its Region's `RegionalKey`, so
+   * `encryptionKey` is refused here.
+   * @default - each probe's defaults
+   */
+  readonly probeSettings?: ProbeSettings;
+  /**
+   * Settings of the health probes, over `probeSettings`.
+   * @default - `probeSettings`
+   */
+  readonly healthProbeSettings?: ProbeSettings;
+  /**
+   * Settings of the DSQL probes, over `probeSettings`: also the database role (default
+   * `mrcdk_probe`, created with a `DsqlDatabaseRole` in the stack of each pair's peering
+   * resource and mapped to both probes' IAM roles), its schema and table.
+   * @default - `probeSettings`
+   */
+  readonly dsqlProbeSettings?: DsqlProbeSettings;
+  /**
+   * @deprecated use `probeSettings.namespace`
    * @default 'MultiRegion/Probes'
    */
   readonly namespace?: string;
   /**
-   * Per-target timeout of the health probes.
+   * @deprecated use `healthProbeSettings.timeout`
    * @default Duration.seconds(5)
    */
   readonly healthTimeout?: Duration;
   /**
-   * Probes per one-minute run, for every probe.
+   * @deprecated use `probeSettings.probesPerRun`
    * @default 1
    */
   readonly probesPerRun?: number;
   /**
-   * Retention of the probes' log groups.
+   * @deprecated use `probeSettings.logRetention`
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
@@ -92,6 +114,8 @@ export class MultiRegionProbes extends Construct {
   public readonly lagProbes: ReplicationLagProbe[] = [];
   /** The DSQL probes, two per pair in the order of `dsqlPairs`: the one with the peer first. */
   public readonly dsqlProbes: DsqlProbe[] = [];
+  /** The database roles of the DSQL probes, one per pair (none when the probes connect as admin). */
+  public readonly dsqlDatabaseRoles: DsqlDatabaseRole[] = [];
   /** The dashboard. */
   public readonly dashboard: ProbesDashboard;
 
@@ -129,37 +153,66 @@ export class MultiRegionProbes extends Construct {
       }
     }
 
+    for (const [name, settings] of [['probeSettings', props.probeSettings], ['healthProbeSettings', props.healthProbeSettings], ['dsqlProbeSettings', props.dsqlProbeSettings]] as const) {
+      if (settings?.encryptionKey) {
+        throw validationError('ProbeSettingsKey', `MultiRegionProbes '${id}': ${name}.encryptionKey is set, but each probe's log group is encrypted with the key of its own Region `
+          + '(topology.regionalKey(region)); a key lives in one Region. Leave encryptionKey out.', this);
+      }
+    }
+    const common = {
+      ...props.probeSettings,
+      namespace: aliased(this, 'probeSettings.namespace', props.probeSettings?.namespace, 'namespace', props.namespace),
+      probesPerRun: aliased(this, 'probeSettings.probesPerRun', props.probeSettings?.probesPerRun, 'probesPerRun', props.probesPerRun),
+      logRetention: aliased(this, 'probeSettings.logRetention', props.probeSettings?.logRetention, 'logRetention', props.logRetention),
+    };
+    const health: ProbeSettings = {
+      ...common,
+      ...defined(props.healthProbeSettings),
+      timeout: aliased(this, 'healthProbeSettings.timeout', props.healthProbeSettings?.timeout ?? props.probeSettings?.timeout, 'healthTimeout', props.healthTimeout),
+    };
+    const dsqlSettings: DsqlProbeSettings = { ...common, ...defined(props.dsqlProbeSettings) };
+
     for (const entry of props.healthTargets) {
       this.healthProbes.set(entry.region, new HealthProbe(topology.regionalStack(entry.region), `${id}HealthProbe`, {
+        ...health,
         targets: entry.targets,
         dsqlClusterArn: entry.dsqlClusterArn,
-        namespace: props.namespace,
-        timeout: props.healthTimeout,
-        probesPerRun: props.probesPerRun,
         encryptionKey: topology.regionalKey(entry.region),
-        logRetention: props.logRetention,
       }));
     }
     for (const db of props.lagDatabases ?? []) {
       this.lagProbes.push(new ReplicationLagProbe(topology.regionalStack(db.probeRegion), `${id}LagProbe-${db.writerRegion}-${db.readerRegion}`, {
         database: db,
-        namespace: props.namespace,
-        probesPerRun: props.probesPerRun,
+        namespace: common.namespace,
+        probesPerRun: common.probesPerRun,
         encryptionKey: topology.regionalKey(db.probeRegion),
-        logRetention: props.logRetention,
+        logRetention: common.logRetention,
       }));
     }
 
     for (const pair of props.dsqlPairs ?? []) {
       const [home, other] = pair.peerRegions;
       const cluster = (region: string) => ({ region, endpoint: pair.endpoint(region), clusterArn: pair.clusterArn(region) });
-      const common = { databaseName: pair.node.id, namespace: props.namespace, probesPerRun: props.probesPerRun, logRetention: props.logRetention };
-      this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(home), `${id}DsqlProbe-${pair.node.id}`, {
-        ...common, cluster: cluster(home), peer: cluster(other), encryptionKey: topology.regionalKey(home),
-      }));
-      this.dsqlProbes.push(new DsqlProbe(topology.regionalStack(other), `${id}DsqlProbe-${pair.node.id}`, {
-        ...common, cluster: cluster(other), encryptionKey: topology.regionalKey(other),
-      }));
+      const settings = { ...dsqlSettings, databaseName: pair.node.id };
+      const withPeer = new DsqlProbe(topology.regionalStack(home), `${id}DsqlProbe-${pair.node.id}`, {
+        ...settings, cluster: cluster(home), peer: cluster(other), encryptionKey: topology.regionalKey(home),
+      });
+      const alone = new DsqlProbe(topology.regionalStack(other), `${id}DsqlProbe-${pair.node.id}`, {
+        ...settings, cluster: cluster(other), encryptionKey: topology.regionalKey(other),
+      });
+      this.dsqlProbes.push(withPeer, alone);
+      if (withPeer.databaseRole !== 'admin') {
+        // One role for the pair, created through the cluster of the peering's Region after the
+        // peering (peered clusters are one database); both probes' IAM roles map to it.
+        this.dsqlDatabaseRoles.push(new DsqlDatabaseRole(topology.regionalStack(home), `${id}DsqlProbeRole-${pair.node.id}`, {
+          peeredClusters: pair,
+          roleName: withPeer.databaseRole,
+          iamRoles: [withPeer.role, alone.role],
+          schemaName: withPeer.schemaName,
+          logEncryptionKey: topology.regionalKey(home),
+          logRetention: common.logRetention,
+        }));
+      }
     }
 
     this.dashboard = new ProbesDashboard(topology.globalStack, `${id}Dashboard`, {
@@ -189,4 +242,9 @@ export class MultiRegionProbes extends Construct {
   public get probedRegions(): string[] {
     return [...this.healthProbes.keys()];
   }
+}
+
+/** The settings that are set, so an undefined one does not hide the shared value. */
+function defined<T extends object>(settings: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(settings ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -31,7 +31,8 @@ export class ResilienceReport extends Construct {
 
   /** The report of the Stage (or App) that holds `scope`, created on first use. */
   public static of(scope: IConstruct): ResilienceReport {
-    const stage = Stage.of(scope);
+    // Stage.of() looks at the scopes above `scope` only, so an App or Stage given itself is its own stage.
+    const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
     if (!stage) {
       throw unscopedValidationError('NoStage', `${scope.node.path} is not inside an App or Stage, so it has no cloud assembly for the resilience report.`);
     }

@@ -4,6 +4,7 @@ import { RegionalKey } from '../keys/regional-key';
 import { ResilienceReport } from '../report/resilience-report';
 import { IMultiRegionTopology, GLOBAL_ACCELERATOR_REGION, ROUTE53_METRICS_REGION, validateTopology } from './multi-region-topology';
 import { validationError } from '../private/errors';
+import { DSQL_UNLISTED_REGION_SET_CONTEXT } from '../data/dsql-region-sets';
 import { Posture } from './posture';
 import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { entryOfActiveRegion } from './private/regional-lookup';
@@ -64,6 +65,15 @@ export interface MultiRegionAppProps {
    * @default - aws-cdk-lib's defaults
    */
   readonly stackProps?: StackProps;
+
+  /**
+   * Accept Aurora DSQL peer and witness Regions that are not one Region set of the library's
+   * table, with a warning naming AWS's "Region availability" page, for every DSQL construct of
+   * this app (it sets the context key `multi-region-cdk:dsql-allow-unlisted-region-set`
+   * below this construct; a construct's own `allowUnlistedRegionSet` wins).
+   * @default - the context key's value, else false
+   */
+  readonly allowUnlistedDsqlRegionSet?: boolean;
 }
 
 /** Stack properties `MultiRegionApp` owns; giving them in `stackProps` is an error. */
@@ -107,6 +117,10 @@ export class MultiRegionApp extends Construct implements IMultiRegionTopology {
 
   constructor(scope: Construct, id: string, props: MultiRegionAppProps) {
     super(scope, id);
+    if (props.allowUnlistedDsqlRegionSet !== undefined) {
+      // Set before any child exists (context must be), so every stack and construct below reads it.
+      this.node.setContext(DSQL_UNLISTED_REGION_SET_CONTEXT, props.allowUnlistedDsqlRegionSet);
+    }
     validateTopology(props, `MultiRegionApp '${id}'`, this);
     if (props.account !== undefined && !Token.isUnresolved(props.account) && !/^\d{12}$/.test(props.account)) {
       throw validationError('InvalidAccount', `account '${props.account}' is not an AWS account id; use 12 digits, or leave it out for environment-agnostic stacks.`, this);

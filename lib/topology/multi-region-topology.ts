@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../private/errors';
 import { RegionalKey } from '../keys/regional-key';
 import { ResilienceReport } from '../report/resilience-report';
+import { DSQL_UNLISTED_REGION_SET_CONTEXT } from '../data/dsql-region-sets';
 import { Posture } from './posture';
 import { acknowledgeCrossRegionProviders } from './private/cdk-provider-findings';
 import { assertKnownRegion, assertNoDuplicateRegions, partitionOf } from './regions';
@@ -145,6 +146,15 @@ export interface MultiRegionTopologyProps {
    * @default - the construct id
    */
   readonly name?: string;
+
+  /**
+   * Accept Aurora DSQL peer and witness Regions that are not one Region set of the library's
+   * table, with a warning naming AWS's "Region availability" page, for every DSQL construct of
+   * this app (it sets the context key `multi-region-cdk:dsql-allow-unlisted-region-set`
+   * below this construct; a construct's own `allowUnlistedRegionSet` wins).
+   * @default - the context key's value, else false
+   */
+  readonly allowUnlistedDsqlRegionSet?: boolean;
 }
 
 /**
@@ -173,6 +183,10 @@ export class MultiRegionTopology extends Construct implements IMultiRegionTopolo
 
   constructor(scope: Construct, id: string, props: MultiRegionTopologyProps) {
     super(scope, id);
+    if (props.allowUnlistedDsqlRegionSet !== undefined) {
+      // Set before any child exists (context must be), so every stack and construct below reads it.
+      this.node.setContext(DSQL_UNLISTED_REGION_SET_CONTEXT, props.allowUnlistedDsqlRegionSet);
+    }
     const regions = (props.regionalStacks ?? []).map((stack, i) => {
       if (Token.isUnresolved(stack.region)) {
         throw validationError('StackWithoutRegion', `MultiRegionTopology '${id}': regionalStacks[${i}] (${stack.node.path}) has no concrete Region; `

@@ -33,12 +33,22 @@ describe('DsqlPeeredClusters: template', () => {
       Properties: {
         KmsEncryptionKey: { 'Fn::GetAtt': [logicalIdOf(stack, topology.regionalKey(region)), 'Arn'] },
         DeletionProtectionEnabled: true,
-        MultiRegionProperties: { WitnessRegion: 'us-west-2' },
+        MultiRegionProperties: Match.objectLike({ WitnessRegion: 'us-west-2' }),
         Tags: Match.arrayWith([{ Key: 'multi-region:app', Value: 'db' }, { Key: 'team', Value: 'payments' }]),
       },
     });
-    // Only the peering resource sets the peers: CloudFormation creates each cluster with its witness alone.
-    expect(JSON.stringify(template.findResources('AWS::DSQL::Cluster'))).not.toContain('Clusters');
+  });
+
+  test('the first Region\'s cluster is created with its peer\'s ARN (documented "peer during creation"), the second with the witness alone', () => {
+    const first = east1.findResources('AWS::DSQL::Cluster');
+    const [firstCluster] = Object.values(first);
+    // The peer's ARN reaches us-east-1 through the cross-Region reference of the us-east-2 cluster.
+    expect(firstCluster.Properties.MultiRegionProperties).toEqual({
+      WitnessRegion: 'us-west-2',
+      Clusters: [{ 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringMatching(/FnGetAttDsql.*ResourceArn/)] }],
+    });
+    const [secondCluster] = Object.values(east2.findResources('AWS::DSQL::Cluster'));
+    expect(secondCluster.Properties.MultiRegionProperties).toEqual({ WitnessRegion: 'us-west-2' });
   });
 
   test('each Regional key lets DSQL use it through its own Region only', () => {
@@ -162,16 +172,16 @@ describe('DsqlPeeredClusters: validation at synth', () => {
 
   test('rejects a witness outside the peers\' Region set', () => {
     expect(() => build({ witnessRegion: 'eu-west-1' }))
-      .toThrow("witnessRegion 'eu-west-1' is not supported for peers us-east-1, us-east-2 (United States Region set); valid witnesses: us-west-2.");
+      .toThrow("witnessRegion 'eu-west-1' is not supported for peers us-east-1, us-east-2 (United States Region set); valid witnesses: us-west-2. Source: https://docs.aws.amazon.com/aurora-dsql/latest/userguide/what-is-aurora-dsql.html#region-availability");
   });
 
   test('rejects peers from two Region sets, listing the sets', () => {
     expect(() => build({ activeRegions: ['us-east-1', 'eu-west-1'] }))
-      .toThrow(/^Aurora DSQL cannot peer us-east-1 with eu-west-1: .*United States: us-east-1, us-east-2, us-west-2; Asia Pacific: .*; Europe: eu-west-1, eu-west-2, eu-west-3\)/);
+      .toThrow(/Aurora DSQL cannot place a multi-Region cluster in us-east-1, eu-west-1: .*United States: us-east-1, us-east-2, us-west-2; Asia Pacific: .*; Europe: eu-west-1, eu-west-2, eu-west-3, eu-central-1\)/);
   });
 
   test('rejects a peer Region without DSQL multi-Region support', () => {
-    expect(() => build({ activeRegions: ['us-east-1', 'us-west-1'] })).toThrow(/^Aurora DSQL cannot peer us-east-1 with us-west-1/);
+    expect(() => build({ activeRegions: ['us-east-1', 'us-west-1'] })).toThrow(/Aurora DSQL cannot place a multi-Region cluster in us-east-1, us-west-1: .*allowUnlistedRegionSet: true/);
   });
 
   test('rejects a peer Region that is not an active Region', () => {

@@ -67,6 +67,38 @@ describe('DSQL peering handler (aws-sdk-client-mock where moto falls short)', ()
     expect(dsqlMock.commandCalls(UpdateClusterCommand)).toHaveLength(0);
   });
 
+  test.each(['IDLE', 'INACTIVE'])('[aws-sdk-client-mock: moto has no %s] a peered pair in that documented lifecycle state is ready: isComplete completes at once', async (status) => {
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, status, [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, status, [A]));
+    expect(await peering.isComplete({ RequestType: 'Update', ResourceProperties: props, Data: { Deadline: new Date(1000).toISOString() } }, runtime()))
+      .toEqual({ IsComplete: true, Data: { WitnessRegion: WITNESS } });
+  });
+
+  test('[aws-sdk-client-mock: moto has no PENDING_SETUP] the documented create: the first cluster was created with its peer\'s ARN, so only the second (PENDING_SETUP) gets UpdateCluster', async () => {
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'PENDING_SETUP', [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'PENDING_SETUP'));
+    dsqlMock.on(UpdateClusterCommand).resolves({});
+    expect(await peering.ensurePeered(peering.parseConfig(props), runtime())).toEqual([B]);
+    expect(dsqlMock.commandCalls(UpdateClusterCommand).map((c) => c.args[0].input)).toEqual([
+      { identifier: 'b'.repeat(26), multiRegionProperties: { witnessRegion: WITNESS, clusters: [A] } },
+    ]);
+  });
+
+  test.each(['ACTIVE', 'IDLE', 'INACTIVE', 'UPDATING'])('[aws-sdk-client-mock: moto has no PENDING_SETUP] a %s cluster that lost its peer is not re-peered (undocumented): refused with the reason, nothing changed', async (status) => {
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'ACTIVE', [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, status));
+    await expect(peering.ensurePeered(peering.parseConfig(props), runtime()))
+      .rejects.toThrow(`DSQL cluster ${B} is ${status} and does not list its peer ${A}. AWS documents peering a cluster once, while it waits in PENDING_SETUP`);
+    expect(dsqlMock.commandCalls(UpdateClusterCommand)).toHaveLength(0);
+  });
+
+  test('[aws-sdk-client-mock] a cluster with another witness is refused: AWS documents no change of witness', async () => {
+    dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'PENDING_SETUP', [B]));
+    dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves({ ...cluster(B, 'PENDING_SETUP'), multiRegionProperties: { witnessRegion: 'eu-west-1', clusters: [B] } });
+    await expect(peering.ensurePeered(peering.parseConfig(props), runtime())).rejects.toThrow(`DSQL cluster ${B} has witness Region eu-west-1, not ${WITNESS}`);
+    expect(dsqlMock.commandCalls(UpdateClusterCommand)).toHaveLength(0);
+  });
+
   test('[aws-sdk-client-mock: moto never answers ConflictException to UpdateCluster] a conflict is retried with backoff', async () => {
     dsqlMock.on(GetClusterCommand, { identifier: 'a'.repeat(26) }).resolves(cluster(A, 'PENDING_SETUP'));
     dsqlMock.on(GetClusterCommand, { identifier: 'b'.repeat(26) }).resolves(cluster(B, 'CREATING'));

@@ -20,18 +20,28 @@ describe('DsqlProbe with a peer', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 256,
       Environment: { Variables: { PROBES_PER_RUN: '1', DSQL_PROBE_CONFIG: Match.serializedJson(Match.objectLike({
-        namespace: 'MultiRegion/Probes', database: 'orders', table: 'multi_region_consistency_probe',
-        local: { kind: 'dsql', host: EAST1.endpoint, region: 'us-east-1', user: 'admin' },
-        peer: { kind: 'dsql', host: EAST2.endpoint, region: 'us-east-2', user: 'admin' },
+        namespace: 'MultiRegion/Probes', database: 'orders', schema: 'mrcdk_probe', table: 'multi_region_consistency_probe',
+        local: { kind: 'dsql', host: EAST1.endpoint, region: 'us-east-1', user: 'mrcdk_probe' },
+        peer: { kind: 'dsql', host: EAST2.endpoint, region: 'us-east-2', user: 'mrcdk_probe' },
       })) } },
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
 
-  test('admin tokens: DbConnectAdmin on exactly the two clusters, nothing else of DSQL', () => {
+  test('least privilege: its own database role, dsql:DbConnect on exactly the two clusters, never DbConnectAdmin', () => {
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
-      Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: [EAST1.clusterArn, EAST2.clusterArn],
+      Action: 'dsql:DbConnect', Effect: 'Allow', Resource: [EAST1.clusterArn, EAST2.clusterArn],
     }] } });
+    expect(JSON.stringify(template.toJSON())).not.toContain('DbConnectAdmin');
+    expect([p.databaseRole, p.schemaName, p.tableName]).toEqual(['mrcdk_probe', 'mrcdk_probe', 'multi_region_consistency_probe']);
+  });
+
+  test('admin only when asked (databaseRole or its deprecated alias databaseUser): DbConnectAdmin, table in public', () => {
+    for (const props of [{ databaseRole: 'admin' }, { databaseUser: 'admin' }]) {
+      const { template: t, probe: q } = probe(props);
+      t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: [EAST1.clusterArn, EAST2.clusterArn] }] } });
+      expect(q.schemaName).toBe('public');
+    }
   });
 
   test('a critical read-after-write alarm: any violation, either way, in one minute', () => {
@@ -96,7 +106,13 @@ test('an optional commit-latency alarm on the p90, registered', () => {
 describe('DsqlProbe validation', () => {
   test.each<[string, () => unknown, RegExp]>([
     ['a cluster of another Region', () => probe({}, 'us-east-2'), /is in a stack of us-east-2 but its cluster is in 'us-east-1'/],
-    ['a peer in its own Region', () => probe({ peer: { ...EAST2, region: 'us-east-1' } }), /peer is in 'us-east-1', the probe's own Region/],
+    ['a peer in its own Region', () => probe({ peer: { region: 'us-east-1', endpoint: 'zyxwvutsrqponmlkjihgfedcba.dsql.us-east-1.on.aws', clusterArn: `arn:aws:dsql:us-east-1:${TEST_ACCOUNT}:cluster/zyxwvutsrqponmlkjihgfedcba` } }), /peer is in 'us-east-1', the probe's own Region/],
+    ['a peer that is the probe\'s own cluster', () => probe({ peer: EAST1 }, 'us-east-1'), /peer is in 'us-east-1'|peer is the probe's own cluster/],
+    ['a cluster ARN of another Region than its region', () => probe({ peer: { ...EAST2, region: 'us-west-2' } }), /peer: clusterArn '.*' is in us-east-2 but region is 'us-west-2'; give the Region of the cluster/],
+    ['an endpoint of another cluster than the ARN', () => probe({ peer: { ...EAST2, endpoint: 'other.dsql.us-east-2.on.aws' } }), /endpoint 'other.dsql.us-east-2.on.aws' is not the endpoint of .*; it is zyxwvutsrqponmlkjihgfedcba.dsql.us-east-2.on.aws/],
+    ['a database role and its deprecated alias that disagree', () => probe({ databaseRole: 'mrcdk_probe', databaseUser: 'admin' }), /databaseRole \(mrcdk_probe\) and its deprecated alias databaseUser \(admin\) disagree/],
+    ['a timeout over 10 s', () => probe({ timeout: Duration.seconds(20) }), /timeout of 20000 ms is not valid; use 1 to 10 seconds/],
+    ['a bad schema', () => probe({ schemaName: 'My Schema' }), /schemaName 'My Schema' is not valid/],
     ['a bad cluster ARN', () => probe({ peer: { ...EAST2, clusterArn: 'arn:aws:rds:us-east-2:1:db:x' } }), /peer.clusterArn .* is not a DSQL cluster ARN/],
     ['a bad endpoint', () => probe({ cluster: { ...EAST1, endpoint: 'https://x' } }), /cluster.endpoint 'https:\/\/x' is not a host name/],
     ['a bad database name', () => probe({ databaseName: 'a b' }), /databaseName 'a b' is not valid/],

@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildDefaultApp } from '../../bin/default-app';
 import {
-  DataClass, DataResidency, DataResidencyGuard, DnsRouting, IReplicatedDataStore, MultiRegionApp, MultiRegionTopology, RecoveryObjectives, ReplicationMode, ResilienceReport,
+  DataClass, DataResidency, DataResidencyGuard, DnsRouting, DsqlPeeredClusters, IReplicatedDataStore, MultiRegionApp, MultiRegionTopology, RecoveryObjectives, ReplicationMode, ResilienceReport,
 } from '../../lib';
 import { diffReports, renderDiffText } from '../../lib/report/private/diff';
 import { ResilienceReportDocument } from '../../lib/report/private/schema';
@@ -203,7 +203,7 @@ describe('failing apps still get their report, showing what fails', () => {
       rules: [{ dataClass: 'PII', allowedRegions: ['eu-west-1'], guard: 'Residency' }],
       violations: [{ guard: 'Residency', message: expect.stringMatching(/Eu\/eu-central-1\/Customers\/Resource .* is in eu-central-1/) }],
     }));
-    expect(report.dataResidency.resources).toContainEqual({ path: 'Eu/eu-central-1/Customers/Resource', type: 'AWS::SQS::Queue', dataClass: 'PII', region: 'eu-central-1' });
+    expect(report.dataResidency.resources).toContainEqual({ path: 'Eu/eu-central-1/Customers/Resource', type: 'AWS::SQS::Queue', dataClass: 'PII', region: 'eu-central-1', livesIn: [{ region: 'eu-central-1', role: 'resource' }] });
     expect(report.summary.residencyViolations).toBe(1);
   });
 
@@ -247,6 +247,31 @@ describe('a topology of a team\'s own stacks', () => {
     new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] });
     new MultiRegionApp(app, 'B', { activeRegions: ['eu-west-1', 'eu-central-1'] });
     expect(app.node.children.filter((c) => c instanceof ResilienceReport)).toHaveLength(1);
+  });
+
+  test('ResilienceReport.of(app), the README\'s call, returns the app\'s one report (the App is its own stage)', () => {
+    const app = newTestApp();
+    const topology = new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] });
+    const report = ResilienceReport.of(app);
+    expect(report).toBe(ResilienceReport.of(topology));
+    expect(app.node.children.filter((c) => c instanceof ResilienceReport)).toEqual([report]);
+  });
+
+  test('data residency lists every Region each classified resource lives in: a tagged DSQL ledger\'s clusters with their peer and witness', () => {
+    const app = newTestApp();
+    new DataResidencyGuard(app, 'Residency', { rules: [{ dataClass: DataClass.PII, allowedRegions: ['eu-west-1', 'eu-central-1', 'eu-west-3'] }] });
+    const topology = new MultiRegionApp(app, 'Ledger', { activeRegions: ['eu-west-1', 'eu-central-1'], witnessRegion: 'eu-west-3', account: TEST_ACCOUNT });
+    DataResidency.tag(new DsqlPeeredClusters(topology, 'Ledger', { topology }), DataClass.PII);
+    const { report, error } = synthReport(app);
+    expect(error).toBeUndefined();
+    const clusters = report.dataResidency.resources.filter((r) => r.type === 'AWS::DSQL::Cluster');
+    expect(clusters.map((c) => [c.region, c.livesIn])).toEqual(expect.arrayContaining([
+      // The first cluster names its peer in its template; the second learns it from the peering resource.
+      ['eu-west-1', [{ region: 'eu-west-1', role: 'resource' }, { region: 'eu-west-3', role: 'witness' }]],
+      ['eu-central-1', [{ region: 'eu-central-1', role: 'resource' }, { region: 'eu-west-3', role: 'witness' }]],
+    ]));
+    expect(clusters).toHaveLength(2);
+    expect(fs.readFileSync(path.join(app.outdir, 'resilience', 'report.html'), 'utf8')).toContain('lives in eu-central-1, witness eu-west-3');
   });
 
   test('useDrillReport refuses an empty file name', () => {

@@ -8,6 +8,7 @@ import { RegionalAuditTrail } from '../../audit/regional-audit-trail';
 import { DataResidencyGuard } from '../../compliance/data-residency-guard';
 import { resourceDataClass } from '../../compliance/private/resource-data-class';
 import { regionOf } from '../../compliance/rules/template';
+import { residencyPlacements } from '../../compliance/private/resource-regions';
 import { AuroraGlobalDatabase } from '../../data/aurora-global-database';
 import { DsqlPeeredClusters } from '../../data/dsql-peered-clusters';
 import { DynamoDbGlobalTable, GlobalTableConsistency } from '../../data/dynamodb-global-table';
@@ -340,7 +341,7 @@ function dataResidencyOf(nodes: IConstruct[]): DataResidencyEntry {
     const dataClass = resourceDataClass(r);
     if (dataClass === undefined) return [];
     const region = regionOf(r);
-    return [{ path: r.node.path, type: r.cfnResourceType, dataClass, ...(region !== undefined ? { region } : {}) }];
+    return [{ path: r.node.path, type: r.cfnResourceType, dataClass, ...(region !== undefined ? { region } : {}), livesIn: residencyPlacements(r) }];
   });
   return {
     guards: guards.map((g) => g.node.path),

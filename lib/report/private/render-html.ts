@@ -357,7 +357,7 @@ function residencySection(doc: ResilienceReportDocument): string {
         esc(list[0].dataClass),
         esc(list[0].region ?? 'no concrete Region'),
         `<details><summary>${esc(list.length)} resource${list.length === 1 ? '' : 's'}</summary><ul class="plain">${list.map((x) =>
-          `<li><span class="path">${esc(x.path)}</span> (${esc(x.type)})</li>`).join('')}</ul></details>`,
+          `<li><span class="path">${esc(x.path)}</span> (${esc(x.type)})${livesInText(x.livesIn)}</li>`).join('')}</ul></details>`,
       ])));
   } else {
     parts.push('<p>No resource is tagged with a data class.</p>');
@@ -471,4 +471,10 @@ ${acknowledgementsSection(doc.acknowledgements)}
 </body>
 </html>
 `;
+}
+
+/** ", lives in eu-west-1, witness eu-west-3" for a resource whose data is in more than its own Region. */
+function livesInText(livesIn: ReadonlyArray<{ region: string; role: string }> | undefined): string {
+  if (!livesIn || livesIn.length <= 1) return '';
+  return `; lives in ${esc(livesIn.map((p) => (p.role === 'resource' ? p.region : `${p.role} ${p.region}`)).join(', '))}`;
 }

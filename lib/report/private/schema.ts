@@ -241,6 +241,17 @@ export interface ResidencyResourceEntry {
   readonly dataClass: string;
   /** Absent for a stack without a concrete Region. */
   readonly region?: string;
+  /**
+   * Every Region the resource's data lives in: its own (`resource`), and its replicas, peers and
+   * witness. Absent in reports of versions before it was added.
+   */
+  readonly livesIn?: ResidencyPlacementEntry[];
+}
+
+export interface ResidencyPlacementEntry {
+  readonly region: string;
+  /** `resource` (its own Region), `replica`, `peer` or `witness`. */
+  readonly role: string;
 }
 
 export interface ResidencyViolation {

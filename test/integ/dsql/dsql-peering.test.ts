@@ -13,6 +13,8 @@ import { awsClientConfig, motoEndpoint } from '../harness/endpoints';
  * - UpdateCluster stores multiRegionProperties as given, in the one cluster called: it neither
  *   peers the other cluster, nor goes through UPDATING, PENDING_SETUP or FAILED, nor checks
  *   the witness, nor lists the cluster's own ARN in `clusters`;
+ * - it has no PENDING_SETUP (nor IDLE or INACTIVE): a new cluster reads CREATING, then ACTIVE, so the
+ *   tests keep clusters CREATING (moto's manual state progression) where AWS shows PENDING_SETUP;
  * - only us-east-1 and us-east-2 have a DSQL backend.
  * The paths moto cannot show are tested with aws-sdk-client-mock in test/data/dsql-peering-handler.test.ts.
  * The moto server is the harness's (project integ-dsql), reached through test/integ/harness/endpoints.ts.
@@ -68,15 +70,34 @@ async function clustersStayCreatingFor(reads: number): Promise<void> {
   await motoApi('state-manager/set-transition', { model_name: 'dsql::cluster', transition: { progression: 'manual', times: reads } });
 }
 
-async function createCluster(region: string): Promise<string> {
+async function createCluster(region: string, peers?: string[]): Promise<string> {
   const out = await client(region).send(new CreateClusterCommand({
     deletionProtectionEnabled: false,
-    multiRegionProperties: { witnessRegion: WITNESS },
+    multiRegionProperties: { witnessRegion: WITNESS, ...(peers ? { clusters: peers } : {}) },
   }));
   // moto moves a cluster on when its status is read: with the default (immediate) progression
   // this read makes it ACTIVE; under `clustersStayCreatingFor` it counts as one read.
   await client(region).send(new GetClusterCommand({ identifier: out.identifier }));
   return out.arn!;
+}
+
+/**
+ * The pair as DsqlPeeredClusters' templates create it: B with the witness alone, then A with the
+ * witness and B's ARN (documented "peer during creation"). Both read CREATING for
+ * `creatingReads` status reads (moto's stand-in for PENDING_SETUP, which it lacks), then ACTIVE.
+ */
+async function createPair(creatingReads = 3): Promise<[string, string]> {
+  await clustersStayCreatingFor(creatingReads);
+  const b = await createCluster(REGION_B);
+  const a = await createCluster(REGION_A, [b]);
+  return [a, b];
+}
+
+/** Polls isComplete as the provider framework does, up to `max` times. */
+async function pollComplete(e: peering.IsCompleteEvent, rt: peering.Runtime, max = 10): Promise<peering.IsCompleteResult> {
+  let result = await peering.isComplete(e, rt);
+  for (let i = 1; i < max && !result.IsComplete; i++) result = await peering.isComplete(e, rt);
+  return result;
 }
 
 async function peersOf(arn: string): Promise<string[] | undefined> {
@@ -108,35 +129,25 @@ afterEach(async () => {
 });
 
 describe('DSQL peering handler against moto', () => {
-  test('create peers both clusters, each in its own Region, and isComplete waits for a peer still CREATING', async () => {
-    const a = await createCluster(REGION_A); // ACTIVE at once
-    // B reads CREATING five times (createCluster's read, ensurePeered's GetCluster and
-    // UpdateCluster, the check of its peers below, the first isComplete), ACTIVE on the sixth.
-    await clustersStayCreatingFor(6);
-    const b = await createCluster(REGION_B);
+  test('create updates only the second cluster (the first was created with its peer\'s ARN), in its own Region; isComplete waits for clusters still CREATING', async () => {
+    const [a, b] = await createPair(6);
     const { factory, sent } = recordingFactory();
     const rt = runtime(factory);
 
     const result = await peering.onEvent(event('Create', [a, b]), rt);
     expect(result.PhysicalResourceId).toBe(`dsql-peering:${[a, b].sort().join(',')}`);
-    expect(sent).toEqual([
-      `GetClusterCommand@${REGION_A}`, `GetClusterCommand@${REGION_B}`,
-      `UpdateClusterCommand@${REGION_A}`, `UpdateClusterCommand@${REGION_B}`,
-    ]);
+    expect(sent).toEqual([`GetClusterCommand@${REGION_A}`, `GetClusterCommand@${REGION_B}`, `UpdateClusterCommand@${REGION_B}`]);
     expect(await peersOf(a)).toEqual([b]);
     expect(await peersOf(b)).toEqual([a]);
 
     const first = await peering.isComplete(event('Create', [a, b], result), rt);
     expect(first).toEqual({ IsComplete: false });
     expect(rt.logs.join('\n')).toContain(`${b} is CREATING`);
-
-    const second = await peering.isComplete(event('Create', [a, b], result), rt);
-    expect(second).toEqual({ IsComplete: true, Data: { WitnessRegion: WITNESS } });
+    expect(await pollComplete(event('Create', [a, b], result), rt)).toEqual({ IsComplete: true, Data: { WitnessRegion: WITNESS } });
   });
 
   test('an update with the same input sends no UpdateCluster and keeps the physical id', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair();
     const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
 
     const { factory, sent } = recordingFactory();
@@ -146,12 +157,11 @@ describe('DSQL peering handler against moto', () => {
     }), runtime(factory));
     expect(updated.PhysicalResourceId).toBe(created.PhysicalResourceId);
     expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toEqual([]);
-    expect(await peering.isComplete(event('Update', [a, b], updated), runtime(factory))).toMatchObject({ IsComplete: true });
+    expect(await pollComplete(event('Update', [a, b], updated), runtime(factory))).toMatchObject({ IsComplete: true });
   });
 
   test('a cluster already peered with another is not re-peered (AWS documents no re-peering): the update fails and the pair stays as it was', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair();
     const c = await createCluster(REGION_B);
     const rt = runtime(recordingFactory().factory);
     const created = await peering.onEvent(event('Create', [a, b]), rt);
@@ -163,25 +173,24 @@ describe('DSQL peering handler against moto', () => {
     expect(await peersOf(c)).toBeUndefined();
   });
 
-  test('an update (a cluster\'s template changed its ClusterRevision) re-peers a cluster that lost its peer, and only that one', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
-    const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
-    // What a later CloudFormation update of cluster B might do: B no longer lists A.
+  test('an update finds an ACTIVE cluster that lost its peer: refused with the reason (re-peering is undocumented), no UpdateCluster sent', async () => {
+    const [a, b] = await createPair();
+    const rt0 = runtime(recordingFactory().factory);
+    const created = await peering.onEvent(event('Create', [a, b]), rt0);
+    expect(await pollComplete(event('Create', [a, b], created), rt0)).toMatchObject({ IsComplete: true });
+    // What a later change outside the library might do: B, now ACTIVE, no longer lists A.
     await client(REGION_B).send(new UpdateClusterCommand({
       identifier: peering.parseClusterArn(b).identifier, multiRegionProperties: { witnessRegion: WITNESS, clusters: [] },
     }));
     const { factory, sent } = recordingFactory();
-    const rt = runtime(factory);
-    const updated = await peering.onEvent(event('Update', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), rt);
-    expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toEqual([`UpdateClusterCommand@${REGION_B}`]);
-    expect(await peersOf(b)).toEqual([a]);
-    expect(await peering.isComplete(event('Update', [a, b], updated), rt)).toMatchObject({ IsComplete: true });
+    await expect(peering.onEvent(event('Update', [a, b], { PhysicalResourceId: created.PhysicalResourceId }), runtime(factory)))
+      .rejects.toThrow(`DSQL cluster ${b} is ACTIVE and does not list its peer ${a}. AWS documents peering a cluster once`);
+    expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toEqual([]);
+    expect(await peersOf(a)).toEqual([b]);
   });
 
   test('delete of retained clusters (DeleteClusters false) sends no call: both stay peered, one database', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair();
     const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
 
     const { factory, sent } = recordingFactory();
@@ -195,8 +204,7 @@ describe('DSQL peering handler against moto', () => {
   });
 
   test('delete with DeleteClusters deletes each peered cluster, as AWS documents, and completes once both are gone', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair();
     const created = await peering.onEvent(event('Create', [a, b]), runtime(recordingFactory().factory));
 
     const { factory, sent } = recordingFactory();
@@ -216,10 +224,11 @@ describe('DSQL peering handler against moto', () => {
   });
 
   test('delete with DeleteClusters and one cluster already deleted deletes the other, its peer', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair();
     const rt = runtime(recordingFactory().factory);
     const created = await peering.onEvent(event('Create', [a, b]), rt);
+    // Back to moto's immediate progression, so the deletion below is over at the next read.
+    await motoApi('state-manager/unset-transition', { model_name: 'dsql::cluster' });
     const refB = peering.parseClusterArn(b);
     await client(REGION_B).send(new DeleteClusterCommand({ identifier: refB.identifier }));
     await expect(client(REGION_B).send(new GetClusterCommand({ identifier: refB.identifier })))
@@ -240,8 +249,7 @@ describe('DSQL peering handler against moto', () => {
   });
 
   test('a throttled call succeeds on retry (through a proxy that answers ThrottlingException once)', async () => {
-    const a = await createCluster(REGION_A);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair(3);
     const upstream = new URL(endpoint);
     let throttled = 0;
     const proxy = http.createServer((req, res) => {
@@ -269,7 +277,7 @@ describe('DSQL peering handler against moto', () => {
 
       await peering.onEvent(event('Create', [a, b]), rt);
       expect(throttled).toBe(1);
-      expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toHaveLength(3); // one throttled, then two that went through
+      expect(sent.filter((c) => c.startsWith('UpdateCluster'))).toHaveLength(2); // one throttled, then the one that went through
       expect(delays).toHaveLength(1);
       expect(rt.logs.join('\n')).toContain('"error":"ThrottlingException"');
       expect(await peersOf(a)).toEqual([b]);
@@ -280,9 +288,7 @@ describe('DSQL peering handler against moto', () => {
   });
 
   test('a peer that never leaves CREATING fails the deployment at the deadline, naming cluster and status', async () => {
-    const a = await createCluster(REGION_A);
-    await clustersStayCreatingFor(1000);
-    const b = await createCluster(REGION_B);
+    const [a, b] = await createPair(1000);
     let clock = Date.now();
     const rt = runtime(recordingFactory().factory, { now: () => clock });
     const created = await peering.onEvent(event('Create', [a, b]), rt);
@@ -290,7 +296,7 @@ describe('DSQL peering handler against moto', () => {
 
     clock += 601_000;
     await expect(peering.isComplete(event('Create', [a, b], created), rt))
-      .rejects.toThrow(`Timed out after 600 s waiting for DSQL peering (witness ${WITNESS}): ${a} is ACTIVE, ${b} is CREATING.`);
+      .rejects.toThrow(`Timed out after 600 s waiting for DSQL peering (witness ${WITNESS}): ${a} is CREATING, ${b} is CREATING.`);
   });
 
   test('a cluster that does not exist fails the create, naming it', async () => {
