@@ -98,10 +98,11 @@ export function servicePrincipalChecks(model: AppModel): PrincipalCheck[] {
       if (!key) continue;
       const groupArn = `arn:aws:logs:${region}:${account}:log-group:${ref(model, r)}`;
       const base = { subject: `${subject} (CloudWatch Logs)`, principal: `logs.${region}.amazonaws.com`, account, key };
+      // kms:Describe* is in the page's statement too, under the same encryption-context condition,
+      // which a DescribeKey request (no context) can never meet: Logs does not depend on it.
       for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:GenerateDataKey']) {
         checks.push({ ...base, action, resource: key.arn, context: { 'kms:EncryptionContext:aws:logs:arn': groupArn, 'kms:EncryptionContextKeys': ['aws:logs:arn'] }, because: SERVICE_PAGES.logs });
       }
-      checks.push({ ...base, action: 'kms:DescribeKey', resource: key.arn, context: {}, because: SERVICE_PAGES.logs });
     }
     if (r.type === 'AWS::DynamoDB::GlobalTable') {
       const replicas = (r.props.Replicas ?? []).filter((x: any) => x.SSESpecification?.KMSMasterKeyId);

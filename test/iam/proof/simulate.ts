@@ -1,5 +1,19 @@
+import * as path from 'path';
+import { loadPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { SourcedPolicy } from './model';
+
+// iam-simulate 0.1.173 drops context keys whose variable part follows a colon
+// (kms:EncryptionContext:<key>) as "not applicable" before evaluating (it matches only
+// '/'-separated variables such as aws:PrincipalTag/<key>), so a key policy conditioned on the
+// encryption context would never match. The proof validates each request with runSimulation
+// (policy grammar, action, resource type), then takes the verdict from the package's own
+// evaluation core with the request's whole context, as runUnsafeSimulation does.
+const dist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
+const { authorize } = require(path.join(dist, 'core_engine', 'CoreSimulatorEngine.js'));
+const { AwsRequestImpl } = require(path.join(dist, 'request', 'request.js'));
+const { RequestContextImpl } = require(path.join(dist, 'requestContext.js'));
+const { DiscoveryContextKeyConstraints } = require(path.join(dist, 'context_keys', 'discoveryContextKeyConstraints.js'));
 
 /** Who makes a request: a role's session (with its policies) or an AWS service principal. */
 export interface Caller {
@@ -26,24 +40,39 @@ export interface Evaluation {
  * identity statements whose only resource is `*`: if it is then denied, it is allowed only by `*`.
  */
 export async function evaluate(caller: Caller, action: string, resource: string, context: Record<string, string | string[]>, resourcePolicy?: SourcedPolicy): Promise<Evaluation> {
-  const first = await simulate(caller.identityPolicies, caller, action, resource, context, resourcePolicy);
-  if (first.resultType === 'error') return { verdict: 'invalid', detail: JSON.stringify(first.errors) };
-  if (first.overallResult !== 'Allowed') {
-    const analysis = first.resultType === 'single' ? first.result.analysis : first.results[0]?.analysis;
+  const validated = await simulate(caller.identityPolicies, caller, action, resource, context, resourcePolicy);
+  if (validated.resultType === 'error') return { verdict: 'invalid', detail: JSON.stringify(validated.errors) };
+  const analysis = evaluateCore(caller.identityPolicies, caller, action, resource, context, resourcePolicy);
+  if (analysis.result !== 'Allowed') {
     const sides = [
       analysis?.identityAnalysis && `identity policies: ${analysis.identityAnalysis.result}`,
       analysis?.resourceAnalysis && `resource policy ${resourcePolicy?.name ?? ''}: ${analysis.resourceAnalysis.result}`,
       analysis?.permissionBoundaryAnalysis && `permission boundary: ${analysis.permissionBoundaryAnalysis.result}`,
     ].filter(Boolean).join('; ');
-    return { verdict: 'denied', detail: `${first.overallResult} (${sides})` };
+    return { verdict: 'denied', detail: `${analysis.result} (${sides})` };
   }
   if (caller.identityPolicies.length === 0 || resource === '*') return { verdict: resource === '*' ? 'allowed-by-star' : 'allowed' };
   const withoutStar = caller.identityPolicies.map((p) => ({
     name: p.name,
     document: { ...p.document, Statement: asArray(p.document.Statement).filter((s: any) => !(s.Effect === 'Allow' && asArray(s.Resource).every((r) => r === '*'))) },
   }));
-  const second = await simulate(withoutStar, caller, action, resource, context, resourcePolicy);
-  return { verdict: second.resultType !== 'error' && second.overallResult === 'Allowed' ? 'allowed' : 'allowed-by-star' };
+  const second = evaluateCore(withoutStar, caller, action, resource, context, resourcePolicy);
+  return { verdict: second.result === 'Allowed' ? 'allowed' : 'allowed-by-star' };
+}
+
+function evaluateCore(identityPolicies: SourcedPolicy[], caller: Caller, action: string, resource: string, context: Record<string, string | string[]>, resourcePolicy?: SourcedPolicy): any {
+  return authorize({
+    request: new AwsRequestImpl(caller.principal, { resource, accountId: caller.account }, action, new RequestContextImpl(context)),
+    sessionPolicy: undefined,
+    identityPolicies: identityPolicies.map((p, i) => loadPolicy(p.document, { name: `${i}:${p.name}` })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicy ? loadPolicy(resourcePolicy.document, { name: resourcePolicy.name }) : undefined,
+    permissionBoundaries: caller.boundaries.length > 0 ? caller.boundaries.map((p) => loadPolicy(p.document, { name: p.name })) : undefined,
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: { blockPublicAccess: undefined } },
+  });
 }
 
 function simulate(identityPolicies: SourcedPolicy[], caller: Caller, action: string, resource: string, context: Record<string, string | string[]>, resourcePolicy?: SourcedPolicy) {
