@@ -5,12 +5,16 @@ import { AppAssembly, readAssembly } from './assembly';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
-/** The apps the proof covers: the default app and every examples/<name>/app.ts (found by listing, so a new example is covered). */
-export function appNames(): string[] {
-  const examples = fs.readdirSync(path.join(ROOT, 'examples'))
+/** Every examples/<name>/app.ts (found by listing, so a new example is covered). */
+export function exampleNames(): string[] {
+  return fs.readdirSync(path.join(ROOT, 'examples'))
     .filter((name) => fs.existsSync(path.join(ROOT, 'examples', name, 'app.ts')))
     .sort();
-  return ['default-app', ...examples];
+}
+
+/** Apps of test/iam/fixtures/<name>.ts (`fixture:<name>`): handlers no example deploys, built as the README documents them. */
+export function fixtureNames(): string[] {
+  return fs.readdirSync(path.join(__dirname, '..', 'fixtures')).filter((f) => f.endsWith('.ts')).map((f) => `fixture:${f.replace(/\.ts$/, '')}`).sort();
 }
 
 /**
@@ -20,7 +24,7 @@ export function appNames(): string[] {
  * construct tree before synthesis (the mutation test removes a statement with it).
  */
 export function synthApp(name: string, mutate?: (app: any) => void): AppAssembly {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `iam-proof-${name}-`));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `iam-proof-${name.replace(':', '-')}-`));
   const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   const context = { ...cdkJson.context, '@aws-cdk/core:validateAgainstDefaultRules': false };
   const saved = { outdir: process.env.CDK_OUTDIR, context: process.env.CDK_CONTEXT_JSON };
@@ -36,9 +40,10 @@ export function synthApp(name: string, mutate?: (app: any) => void): AppAssembly
           return synth.apply(this, args);
         };
       }
-      if (name === 'default-app') {
+      if (name === 'default-app' || name.startsWith('fixture:')) {
         const app = new cdk.App({ outdir, context });
-        require(path.join(ROOT, 'bin', 'default-app')).buildDefaultApp(app);
+        if (name === 'default-app') require(path.join(ROOT, 'bin', 'default-app')).buildDefaultApp(app);
+        else require(path.join(__dirname, '..', 'fixtures', name.slice('fixture:'.length))).build(app);
         app.synth();
       } else {
         process.env.CDK_OUTDIR = outdir;

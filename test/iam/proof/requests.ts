@@ -68,13 +68,19 @@ function resourcesOf(model: AppModel, call: RecordedCall, account: string, actio
   }
 }
 
-/** A secret's ARN from an ARN or a name; a replica's ARN is the primary's with the replica's Region. */
+/**
+ * The full ARN of the secret a SecretId names (an ARN, a partial ARN without the random suffix, or
+ * a name), as IAM sees it: Secrets Manager authorizes the secret's full ARN. A replica's ARN is
+ * the primary's with the replica's Region.
+ */
 function secretArn(model: AppModel, id: string, region: string, account: string): string {
-  if (id.startsWith('arn:')) return id;
-  const secret = model.resources.find((r) => r.type === 'AWS::SecretsManager::Secret' && r.props.Name === id);
-  if (!secret) return `arn:aws:secretsmanager:${region}:${account}:secret:${id}`;
-  const arn = model.resolver.resolve(secret.stack, { Ref: secret.logicalId }) as string;
-  return arn.replace(/^arn:aws:secretsmanager:[^:]+:/, `arn:aws:secretsmanager:${region}:`);
+  const name = id.startsWith('arn:') ? id.split(':').slice(6).join(':') : id;
+  for (const secret of model.resources.filter((r) => r.type === 'AWS::SecretsManager::Secret')) {
+    const arn = model.resolver.resolve(secret.stack, { Ref: secret.logicalId }) as string;
+    const full = arn.split(':').slice(6).join(':');
+    if (full === name || full.replace(/-[A-Za-z0-9]{6}$/, '') === name) return arn.replace(/^arn:aws:secretsmanager:[^:]+:/, `arn:aws:secretsmanager:${region}:`);
+  }
+  return id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}`;
 }
 
 /** Request context every call of a Lambda function's role carries (IAM User Guide, "AWS global condition context keys"). */
