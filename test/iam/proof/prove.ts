@@ -136,7 +136,8 @@ export async function proveApp(model: AppModel): Promise<AppProof> {
   for (const check of servicePrincipalChecks(model)) {
     const resourcePolicy = check.key ? check.key.policy : resourcePolicyOf(model, check);
     const caller: Caller = check.caller ?? { name: check.principal, principal: check.principal, account: check.account, identityPolicies: [], boundaries: [] };
-    const result = await evaluate(caller, check.action, check.resource, check.context, check.identityOnly ? undefined : resourcePolicy);
+    const evaluated = await evaluate(caller, check.action, check.resource, check.context, check.identityOnly ? undefined : resourcePolicy);
+    const result = check.keyPolicyGate && evaluated.verdict === 'allowed-by-star' ? { ...evaluated, verdict: 'allowed' as const } : evaluated;
     entries.push({
       app, subject: check.subject, caller: caller.name, action: check.action, resource: check.resource, because: check.because,
       verdict: result.verdict, detail: result.detail,

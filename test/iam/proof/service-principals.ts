@@ -16,6 +16,8 @@ export interface PrincipalCheck {
   readonly caller?: Caller;
   /** Only identity policies decide (the resource has no resource policy of its own, e.g. a log group). */
   readonly identityOnly?: boolean;
+  /** The caller is the deploying administrator: only the key policy's gate is under test. */
+  readonly keyPolicyGate?: boolean;
 }
 
 /** What each service needs, and the AWS page that lists it. */
@@ -112,7 +114,7 @@ export function servicePrincipalChecks(model: AppModel): PrincipalCheck[] {
         for (const other of (r.props.Replicas ?? []).filter((x: any) => x.Region !== replica.Region)) {
           for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey']) {
             checks.push({
-              subject: `${subject} (DynamoDB replication ${other.Region} -> ${replica.Region})`, principal: '', account, key, caller: deployer(account), action, resource: key.arn,
+              subject: `${subject} (DynamoDB replication ${other.Region} -> ${replica.Region})`, principal: '', account, key, caller: deployer(account), keyPolicyGate: true, action, resource: key.arn,
               context: { 'kms:ViaService': `dynamodb.${other.Region}.amazonaws.com`, 'kms:CallerAccount': account, 'aws:ViaAWSService': 'true', ...(action === 'kms:CreateGrant' ? { 'kms:GrantIsForAWSResource': 'true' } : {}) },
               because: SERVICE_PAGES.dynamodbReplication,
             });
@@ -123,7 +125,7 @@ export function servicePrincipalChecks(model: AppModel): PrincipalCheck[] {
     if (r.type === 'AWS::SecretsManager::Secret' && (r.props.ReplicaRegions ?? []).length > 0) {
       const secretArn = ref(model, r);
       const primaryKey = r.props.KmsKeyId ? model.keyOf(r.props.KmsKeyId, region) : undefined;
-      const base = { subject: `${subject} (Secrets Manager replication)`, principal: '', account, caller: deployer(account), because: SERVICE_PAGES.secretsReplication };
+      const base = { subject: `${subject} (Secrets Manager replication)`, principal: '', account, caller: deployer(account), keyPolicyGate: true, because: SERVICE_PAGES.secretsReplication };
       const ctx = (via: string, arn: string) => ({ 'kms:ViaService': `secretsmanager.${via}.amazonaws.com`, 'kms:CallerAccount': account, 'aws:ViaAWSService': 'true', 'kms:EncryptionContext:SecretARN': arn, 'kms:EncryptionContextKeys': ['SecretARN', 'SecretVersionId'] });
       if (primaryKey) checks.push({ ...base, key: primaryKey, action: 'kms:Decrypt', resource: primaryKey.arn, context: ctx(region, secretArn) });
       for (const replica of r.props.ReplicaRegions) {
