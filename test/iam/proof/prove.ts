@@ -72,13 +72,21 @@ function loggingRequests(fn: FunctionInfo): AuthRequest[] {
   ];
 }
 
+/** Narrows a proof run (the mutation test proves only what it mutated). */
+export interface ProveOptions {
+  /** Only functions of which this is true; default all. */
+  readonly functions?: (fn: FunctionInfo) => boolean;
+  /** Whether to check the service principals; default true. */
+  readonly servicePrincipals?: boolean;
+}
+
 /** Runs every function's handler, records its calls, and evaluates each with the app's policies. */
-export async function proveApp(model: AppModel): Promise<AppProof> {
+export async function proveApp(model: AppModel, options: ProveOptions = {}): Promise<AppProof> {
   const app = model.assembly.name;
   const entries: ProofEntry[] = [];
   const problems: string[] = [];
   const callsByFunction = new Map<string, RecordedCall[]>();
-  for (const fn of model.functions) {
+  for (const fn of model.functions.filter(options.functions ?? (() => true))) {
     const subject = `${fn.stack.stackName}/${fn.logicalId} (${fn.handler})`;
     const scenario = SCENARIOS.find((s) => s.handler === fn.handler);
     if (!scenario) {
@@ -133,7 +141,7 @@ export async function proveApp(model: AppModel): Promise<AppProof> {
       });
     }
   }
-  for (const check of servicePrincipalChecks(model)) {
+  for (const check of options.servicePrincipals === false ? [] : servicePrincipalChecks(model)) {
     const resourcePolicy = check.key ? check.key.policy : resourcePolicyOf(model, check);
     const caller: Caller = check.caller ?? { name: check.principal, principal: check.principal, account: check.account, identityPolicies: [], boundaries: [] };
     const evaluated = await evaluate(caller, check.action, check.resource, check.context, check.identityOnly ? undefined : resourcePolicy);
