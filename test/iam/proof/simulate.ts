@@ -30,6 +30,8 @@ export type Verdict = 'allowed' | 'allowed-by-star' | 'denied' | 'invalid';
 
 export interface Evaluation {
   readonly verdict: Verdict;
+  /** For a denial: which policies lack an Allow (or hold the Deny). */
+  readonly missingIn?: ('identity' | 'resource' | 'boundary')[];
   /** Why it was denied (which side said no) or why the simulation could not run. */
   readonly detail?: string;
 }
@@ -49,7 +51,18 @@ export async function evaluate(caller: Caller, action: string, resource: string,
       analysis?.resourceAnalysis && `resource policy ${resourcePolicy?.name ?? ''}: ${analysis.resourceAnalysis.result}`,
       analysis?.permissionBoundaryAnalysis && `permission boundary: ${analysis.permissionBoundaryAnalysis.result}`,
     ].filter(Boolean).join('; ');
-    return { verdict: 'denied', detail: `${analysis.result} (${sides})` };
+    const missingIn: ('identity' | 'resource' | 'boundary')[] = [];
+    const sameAccount = analysis.sameAccount;
+    const identityOk = analysis.identityAnalysis?.result === 'Allowed';
+    const resourceOk = ['Allowed', 'AllowedForAccount'].includes(analysis.resourceAnalysis?.result);
+    const resourceAlone = analysis.resourceAnalysis?.result === 'Allowed';
+    // Same account: either side's Allow suffices, unless the resource policy only delegates to
+    // the account (a KMS key policy's root statement), which then needs the identity's Allow.
+    if (caller.identityPolicies.length > 0 && !identityOk && !(sameAccount && resourceAlone)) missingIn.push('identity');
+    if (resourcePolicy && !resourceOk) missingIn.push('resource');
+    if (analysis.permissionBoundaryAnalysis && analysis.permissionBoundaryAnalysis.result !== 'Allowed') missingIn.push('boundary');
+    if (analysis.identityAnalysis?.result === 'ExplicitlyDenied' || analysis.resourceAnalysis?.result === 'ExplicitlyDenied') missingIn.length = 0;
+    return { verdict: 'denied', detail: `${analysis.result} (${sides})`, missingIn };
   }
   if (caller.identityPolicies.length === 0 || resource === '*') return { verdict: resource === '*' ? 'allowed-by-star' : 'allowed' };
   const withoutStar = caller.identityPolicies.map((p) => ({
