@@ -73,7 +73,7 @@ test('without CloudTrail\'s statement in the Region\'s key policy, CloudTrail\'s
   const trails = { functions: () => false };
   const before = (await denials(new AppModel(assembly), trails)).filter((e) => e.action === 'kms:GenerateDataKey' && e.caller === 'cloudtrail.amazonaws.com');
   expect(before).toEqual([]);
-  const { model } = without((id, r, s) => r.Type === 'AWS::KMS::Key' && JSON.stringify(s.Principal ?? {}).includes('cloudtrail.amazonaws.com') && actions(s).some((a) => a.startsWith('kms:GenerateDataKey')));
+  const { model } = without((_id, r, s) => r.Type === 'AWS::KMS::Key' && JSON.stringify(s.Principal ?? {}).includes('cloudtrail.amazonaws.com') && actions(s).some((a) => a.startsWith('kms:GenerateDataKey')));
   const denied = (await denials(model, trails)).filter((e) => e.action === 'kms:GenerateDataKey' && e.caller === 'cloudtrail.amazonaws.com');
   expect(denied.map((e) => e.subject)).toEqual(expect.arrayContaining([
     expect.stringMatching(/^multi-region-us-east-1\/AuditTrail[0-9A-F]{8} \(CloudTrail\)$/),

@@ -14,7 +14,7 @@ export const ON_BEHALF_PAGES = {
   sqs: 'SQS Developer Guide, "Amazon SQS key management" (producers need kms:GenerateDataKey and kms:Decrypt, consumers kms:Decrypt; encryption context aws:sqs:arn) https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
 };
 
-function kmsRequest(model: AppModel, fn: FunctionInfo, key: KeyInfo, action: string, service: string, context: Record<string, string>, because: string): AuthRequest {
+function kmsRequest(fn: FunctionInfo, key: KeyInfo, action: string, service: string, context: Record<string, string>, because: string): AuthRequest {
   const keys = Object.keys(context);
   return {
     action,
@@ -46,7 +46,7 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
       const keyRef = secret.stack.region === region ? secret.props.KmsKeyId : secret.props.ReplicaRegions?.find((x: any) => x.Region === region)?.KmsKeyId;
       const key = keyRef ? model.keyOf(keyRef, region) : undefined;
       if (key) {
-        out.push(kmsRequest(model, fn, key, 'kms:Decrypt', 'secretsmanager', { SecretARN: request.resource, SecretVersionId: 'EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE' },
+        out.push(kmsRequest(fn, key, 'kms:Decrypt', 'secretsmanager', { SecretARN: request.resource, SecretVersionId: 'EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE' },
           `Secrets Manager decrypts the secret for ${request.action}: ${ON_BEHALF_PAGES.secretsmanager}`));
       }
     }
@@ -60,7 +60,7 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
       const keyRef = t.type === 'AWS::DynamoDB::GlobalTable' ? replica?.SSESpecification?.KMSMasterKeyId : replica?.SSESpecification?.KMSMasterKeyId;
       const key = keyRef ? model.keyOf(keyRef, region) : undefined;
       if (key) {
-        out.push(kmsRequest(model, fn, key, 'kms:Decrypt', 'dynamodb', { 'aws:dynamodb:tableName': tableName, 'aws:dynamodb:subscriberId': fn.account },
+        out.push(kmsRequest(fn, key, 'kms:Decrypt', 'dynamodb', { 'aws:dynamodb:tableName': tableName, 'aws:dynamodb:subscriberId': fn.account },
           `DynamoDB decrypts the table key for ${request.action}: ${ON_BEHALF_PAGES.dynamodb}`));
       }
     }
@@ -73,7 +73,7 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
     const key = keyRef && bucket ? model.keyOf(keyRef, bucket.stack.region) : undefined;
     if (key) {
       const arn = rule.BucketKeyEnabled ? `arn:aws:s3:::${bucketName}` : request.resource;
-      out.push(kmsRequest(model, fn, key, operation === 'PutObject' ? 'kms:GenerateDataKey' : 'kms:Decrypt', 's3', { 'aws:s3:arn': arn },
+      out.push(kmsRequest(fn, key, operation === 'PutObject' ? 'kms:GenerateDataKey' : 'kms:Decrypt', 's3', { 'aws:s3:arn': arn },
         `S3 ${operation === 'PutObject' ? 'encrypts' : 'decrypts'} the object for ${request.action}: ${ON_BEHALF_PAGES.s3}`));
     }
   }
@@ -82,7 +82,7 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
     const key = topic?.props.KmsMasterKeyId ? model.keyOf(topic.props.KmsMasterKeyId, topic.stack.region) : undefined;
     if (key) {
       for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
-        out.push(kmsRequest(model, fn, key, action, 'sns', {}, `SNS encrypts the message for ${request.action}: ${ON_BEHALF_PAGES.sns}`));
+        out.push(kmsRequest(fn, key, action, 'sns', {}, `SNS encrypts the message for ${request.action}: ${ON_BEHALF_PAGES.sns}`));
       }
     }
   }
