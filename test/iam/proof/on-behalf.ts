@@ -7,10 +7,10 @@ import { AuthRequest, principalContext } from './requests';
  * and encryption context the service sends, from the service's AWS page.
  */
 export const ON_BEHALF_PAGES = {
-  secretsmanager: 'Secrets Manager User Guide, "Secret encryption and decryption in AWS Secrets Manager" (GetSecretValue: Decrypt with encryption context SecretARN and SecretVersionId; kms:ViaService secretsmanager.<Region>.amazonaws.com) https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html',
+  secretsmanager: 'Secrets Manager API Reference, GetSecretValue ("If the secret is encrypted using a customer-managed key ... you also need kms:Decrypt permissions for that key") and User Guide, "Secret encryption and decryption in AWS Secrets Manager" (encryption context SecretARN and SecretVersionId; kms:ViaService secretsmanager.<Region>.amazonaws.com) https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html',
   dynamodb: 'AWS KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS" (Decrypt of the table key on behalf of the principal accessing the table; encryption context aws:dynamodb:tableName and aws:dynamodb:subscriberId; kms:ViaService dynamodb.<Region>.amazonaws.com) https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html',
   s3: 'S3 User Guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)" (PutObject needs kms:GenerateDataKey, GetObject kms:Decrypt; encryption context aws:s3:arn, the object ARN, or the bucket ARN with an S3 Bucket Key: "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys") https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
-  sns: 'SNS Developer Guide, "Managing Amazon SNS encryption keys and costs" (publishers to an encrypted topic need kms:GenerateDataKey* and kms:Decrypt) https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html',
+  sns: 'SNS Developer Guide, "Managing Amazon SNS encryption keys and costs" (publishers to an encrypted topic need kms:GenerateDataKey* and kms:Decrypt) https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html; encryption context aws:sns:topicArn (Amazon GameLift Servers FlexMatch Guide, "Set up an SNS topic with server-side encryption", whose key policy conditions on kms:EncryptionContext:aws:sns:topicArn)',
   sqs: 'SQS Developer Guide, "Amazon SQS key management" (producers need kms:GenerateDataKey and kms:Decrypt, consumers kms:Decrypt; encryption context aws:sqs:arn) https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html',
 };
 
@@ -82,7 +82,7 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
     const key = topic?.props.KmsMasterKeyId ? model.keyOf(topic.props.KmsMasterKeyId, topic.stack.region) : undefined;
     if (key) {
       for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
-        out.push(kmsRequest(fn, key, action, 'sns', {}, `SNS encrypts the message for ${request.action}: ${ON_BEHALF_PAGES.sns}`));
+        out.push(kmsRequest(fn, key, action, 'sns', { 'aws:sns:topicArn': request.resource }, `SNS encrypts the message for ${request.action}: ${ON_BEHALF_PAGES.sns}`));
       }
     }
   }

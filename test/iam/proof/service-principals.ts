@@ -91,7 +91,8 @@ export function servicePrincipalChecks(model: AppModel): PrincipalCheck[] {
         checks.push({ ...base, action: 'sns:Publish', resource: topicArn, context, because: SERVICE_PAGES.alarmsTopic });
         const key = topic.props.KmsMasterKeyId ? model.keyOf(topic.props.KmsMasterKeyId, topic.stack.region) : undefined;
         if (key) {
-          for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) checks.push({ ...base, key, action, resource: key.arn, context, because: SERVICE_PAGES.alarmsTopic });
+          const encryption = { 'kms:EncryptionContext:aws:sns:topicArn': topicArn, 'kms:EncryptionContextKeys': ['aws:sns:topicArn'] };
+          for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) checks.push({ ...base, key, action, resource: key.arn, context: { ...context, ...encryption }, because: SERVICE_PAGES.alarmsTopic });
         }
       }
     }
