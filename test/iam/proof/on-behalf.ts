@@ -86,5 +86,14 @@ export function onBehalfOf(model: AppModel, fn: FunctionInfo, request: AuthReque
       }
     }
   }
+  if (service === 'sqs' && (operation === 'SendMessage' || operation === 'ReceiveMessage')) {
+    const queue = model.resources.find((r) => r.type === 'AWS::SQS::Queue' && model.resolver.resolve(r.stack, { 'Fn::GetAtt': [r.logicalId, 'Arn'] }) === request.resource);
+    const key = queue?.props.KmsMasterKeyId ? model.keyOf(queue.props.KmsMasterKeyId, queue.stack.region) : undefined;
+    if (key) {
+      for (const action of operation === 'SendMessage' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt']) {
+        out.push(kmsRequest(fn, key, action, 'sqs', { 'aws:sqs:arn': request.resource }, `SQS encrypts or decrypts the message for ${request.action}: ${ON_BEHALF_PAGES.sqs}`));
+      }
+    }
+  }
   return out;
 }

@@ -122,7 +122,11 @@ export async function proveApp(model: AppModel, options: ProveOptions = {}): Pro
     if (errors.length > 0) problems.push(`${subject}: the handler threw: ${errors.join(' | ')}`);
     const requests: AuthRequest[] = [];
     for (const call of calls) {
-      for (const request of requestsOf(model, fn, call)) requests.push(request, ...onBehalfOf(model, fn, request));
+      try {
+        for (const request of requestsOf(model, fn, call)) requests.push(request, ...onBehalfOf(model, fn, request));
+      } catch (err) {
+        problems.push(`${subject}: ${(err as Error).message}`);
+      }
     }
     requests.push(...loggingRequests(fn));
     const caller: Caller = {

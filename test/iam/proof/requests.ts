@@ -28,6 +28,9 @@ export function actionOf(call: Pick<RecordedCall, 'service' | 'operation'>): str
   return ACTION_OF[action] ?? action;
 }
 
+/** Actions whose calls target no ARN (the Service Authorization Reference lists no required resource type). */
+const WILDCARD_OK = new Set(['cloudwatch:PutMetricData', 'cloudwatch:GetMetricData', 'route53:TestDNSAnswer']);
+
 /**
  * The resource ARNs an SDK call targets, from its input (the resource types of each action in the
  * Service Authorization Reference). '*' for actions that take no resource.
@@ -63,7 +66,14 @@ function resourcesOf(model: AppModel, call: RecordedCall, account: string, actio
       return [input.executionArn];
     case 'sns:Publish':
       return [input.TopicArn];
+    case 'sqs:SendMessage': case 'sqs:ReceiveMessage': case 'sqs:DeleteMessage': {
+      const m = /^https:\/\/sqs\.([^.]+)\.amazonaws\.com\/(\d+)\/(.+)$/.exec(String(input.QueueUrl));
+      return [m ? `arn:aws:sqs:${m[1]}:${m[2]}:${m[3]}` : '*'];
+    }
     default:
+      // An action with a resource type the table above does not know would be simulated on '*'
+      // and look wildcard-only: name it so that the next handler's call gets its ARN.
+      if (!WILDCARD_OK.has(action)) throw new Error(`${action}: which resource does it target? Add it to resourcesOf in test/iam/proof/requests.ts.`);
       return ['*'];
   }
 }
