@@ -13,13 +13,11 @@ import { AppAssembly, StackInfo } from './assembly';
  * ARN built from a name matches the ARN the resource reports.
  */
 export class Resolver {
-  private readonly byName = new Map<string, StackInfo>();
   private readonly exportsByName = new Map<string, { stack: StackInfo; value: unknown }>();
   private readonly crossRegionExports = new Map<string, { stack: StackInfo; value: unknown }>();
 
   constructor(readonly assembly: Pick<AppAssembly, 'stacks'>) {
     for (const stack of assembly.stacks) {
-      this.byName.set(stack.stackName, stack);
       for (const output of Object.values<any>(stack.template.Outputs ?? {})) {
         const name = output.Export?.Name;
         if (name !== undefined) this.exportsByName.set(this.resolve(stack, name) as string, { stack, value: output.Value });
@@ -31,13 +29,6 @@ export class Resolver {
         }
       }
     }
-  }
-
-  /** The stack of that name. */
-  stack(stackName: string): StackInfo {
-    const stack = this.byName.get(stackName);
-    if (!stack) throw new Error(`no stack named '${stackName}'.`);
-    return stack;
   }
 
   /** `value` with every intrinsic resolved; plain JSON comes back as it is. */
@@ -168,7 +159,7 @@ export class Resolver {
     const id = `${stack.stackName}-${logicalId}`;
     const name = (key?: string, max = 64) => (key && p(key)) || generatedName(id, max);
     const handlers = TYPES[resource.Type];
-    const fromType = handlers?.({ p, name, region, account, id, attribute, stackName: stack.stackName });
+    const fromType = handlers?.({ p, name, region, account, id, attribute });
     if (fromType !== undefined) return fromType;
     if (attribute === 'Ref') return generatedName(id, 64);
     throw new Error(`Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not known to the resolver; add the type to TYPES in test/iam/proof/resolve.ts.`);
@@ -185,7 +176,6 @@ interface TypeContext {
   /** `<stack>-<LogicalId>`, the seed of made-up ids. */
   readonly id: string;
   readonly attribute: string;
-  readonly stackName: string;
 }
 
 /** Ref and Fn::GetAtt per resource type (CloudFormation User Guide, each type's "Return values"). */
