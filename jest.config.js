@@ -1,6 +1,7 @@
 /**
  * Jest projects:
- * - unit:         test/**\/*.test.ts outside test/integ/. No servers.
+ * - unit:         test/**\/*.test.ts outside test/integ/. No servers. Includes the permissions proof
+ *                 (test/iam/: every handler's recorded AWS calls evaluated against the synthesized policies).
  * - integ:        test/integ/**\/*.test.ts outside dsql/ and probes/ (e.g. the harness smoke tests): moto,
  *                 LocalStack and PostgreSQL.
  * - integ-dsql:   test/integ/dsql/**\/*.test.ts: moto only (Aurora DSQL).
