@@ -12,6 +12,8 @@ import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DsqlCluster, IDsqlCluster } from './dsql-cluster';
+import { HandlerRuntime } from '../runtime/handler-runtime';
+import { useHandlerRuntime } from '../runtime/private/framework-runtime';
 
 /**
  * Properties of a `DsqlPeering`.
@@ -214,6 +216,7 @@ export class DsqlPeering extends Construct {
       waiterStateMachineLogOptions: { destination: frameworkLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     acknowledgeFrameworkFindings(provider, [onEvent, isComplete], props.vpc !== undefined);
+    useHandlerRuntime(provider);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -236,7 +239,7 @@ export class DsqlPeering extends Construct {
       code: handlerCode('dsql-peering'),
       handler: `index.${handler}`,
       description: `Aurora DSQL peering: ${handler} (multi-region-cdk)`,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,

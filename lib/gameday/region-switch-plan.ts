@@ -14,6 +14,7 @@ import { IMultiRegionTopology } from '../topology/multi-region-topology';
 import { Posture } from '../topology/posture';
 import { isKnownRegion, partitionOf, partitionOfStack } from '../topology/regions';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 /**
  * The alarms that trigger a Region switch away from one Region.
@@ -333,7 +334,7 @@ export class RegionSwitchPlan extends Construct {
       const fn = new lambda.Function(scope, 'Function', {
         code: handlerCode('region-switch-dial'),
         handler: 'index.handler',
-        runtime: lambda.Runtime.NODEJS_24_X,
+        runtime: HandlerRuntime.of(scope),
         architecture: lambda.Architecture.ARM_64,
         memorySize: 128,
         timeout: Duration.seconds(60),

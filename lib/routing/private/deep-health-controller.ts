@@ -14,6 +14,7 @@ import { handlerCode } from '../../private/handler-code';
 import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../../topology/multi-region-topology';
 import { acknowledgeLambdaOutsideVpc } from '../../private/control-tower';
 import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
+import { HandlerRuntime } from '../../runtime/handler-runtime';
 
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
@@ -98,7 +99,7 @@ export class DeepHealthController extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       code: handlerCode('accelerator-controller'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       description: 'Sets each Region\'s Global Accelerator traffic dial from its deep-health alarm (never the last healthy Region)',
       timeout: Duration.seconds(CONTROLLER_TIMEOUT_SECONDS),
