@@ -43,3 +43,4 @@ export * from './alarms/alarm-topic';
 export * from './alarms/alarm-topics';
 export * from './audit/regional-audit-trail';
 export * from './report/resilience-report';
+export * from './runtime/handler-runtime';

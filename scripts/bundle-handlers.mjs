@@ -25,6 +25,8 @@ for (const name of handlers) {
     outfile,
     bundle: true,
     platform: 'node',
+    // The oldest Node.js runtime the functions may get (HandlerRuntime.MINIMUM_NODE_MAJOR; a unit test keeps
+    // them equal): the library picks the newest runtime the app's aws-cdk-lib knows, never an older one.
     target: 'node24',
     format: 'cjs',
     minify: true,

@@ -8,6 +8,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { validationError } from '../private/errors';
 import { handlerCode } from '../private/handler-code';
+import { HandlerRuntime } from '../runtime/handler-runtime';
+import { useHandlerRuntime } from '../runtime/private/framework-runtime';
 import { IDsqlCluster } from './dsql-cluster';
 import { DsqlPeeredClusters } from './dsql-peered-clusters';
 
@@ -150,7 +152,7 @@ export class DsqlDatabaseRole extends Construct {
       code: handlerCode('dsql-role-setup'),
       handler: 'index.onEvent',
       description: `Aurora DSQL database role ${props.roleName} (multi-region-cdk)`,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.minutes(2),
@@ -165,6 +167,8 @@ export class DsqlDatabaseRole extends Construct {
     });
     frameworkLogs.grantWrite(frameworkRole);
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: onEvent, logGroup: frameworkLogs, frameworkOnEventRole: frameworkRole, vpc: props.vpc });
+    // The framework's own function gets the library's runtime too (AwsSolutions-L1 on a newer aws-cdk-lib).
+    useHandlerRuntime(provider);
     const fnArn = `Resource::<${stack.resolve((onEvent.node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>:*`;
     Validations.of(frameworkRole).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[${fnArn}]`,

@@ -13,6 +13,8 @@ import { handlerCode } from '../private/handler-code';
 import { partitionOfStack } from '../topology/regions';
 import { DsqlCluster, IDsqlCluster } from './dsql-cluster';
 import { allowsUnlistedRegionSet, checkDsqlRegionSet } from './dsql-region-sets';
+import { HandlerRuntime } from '../runtime/handler-runtime';
+import { useHandlerRuntime } from '../runtime/private/framework-runtime';
 
 /**
  * Properties of a `DsqlPeering`.
@@ -231,6 +233,7 @@ export class DsqlPeering extends Construct {
       waiterStateMachineLogOptions: { destination: frameworkLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     acknowledgeFrameworkFindings(provider, [onEvent, isComplete], props.vpc !== undefined);
+    useHandlerRuntime(provider);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -253,7 +256,7 @@ export class DsqlPeering extends Construct {
       code: handlerCode('dsql-peering'),
       handler: `index.${handler}`,
       description: `Aurora DSQL peering: ${handler} (multi-region-cdk)`,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,

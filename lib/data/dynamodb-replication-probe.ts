@@ -16,6 +16,7 @@ import { partitionOfStack } from '../topology/regions';
 import { DynamoDbGlobalTable } from './dynamodb-global-table';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { acknowledgePutMetricData, putMetricDataStatement } from '../private/metric-permissions';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 
 /**
@@ -156,7 +157,7 @@ export class DynamoDbReplicationProbe extends Construct {
     const fn = new lambda.Function(this, 'Function', {
       code: handlerCode('dynamodb-replication-probe'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(Math.ceil(timeoutMs / 1000) + 20),

@@ -32,6 +32,7 @@ import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { logAccessTo, newLogBucket } from '../audit/private/log-bucket';
 import { putMetricDataStatement } from '../private/metric-permissions';
 import { acknowledgeCrossRegionProviders } from '../topology/private/cdk-provider-findings';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 
 /**
@@ -323,7 +324,7 @@ export class RegionEvacuationDrill extends Construct {
     this.handler = new lambda.Function(this, 'Handler', {
       code: handlerCode('region-drill'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(60),

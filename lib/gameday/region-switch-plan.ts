@@ -15,6 +15,7 @@ import { isKnownRegion, partitionOf, partitionOfStack } from '../topology/region
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { acknowledgeCompositeAlarmRead, describeAlarmsStatements, isCompositeAlarm } from '../private/alarm-read';
 import { RoutingIntentStore } from '../routing/routing-intent-store';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 /**
  * The alarms that trigger a Region switch away from one Region.
@@ -390,7 +391,7 @@ export class RegionSwitchPlan extends Construct {
       const fn = new lambda.Function(scope, 'Function', {
         code: handlerCode('region-switch-dial'),
         handler: 'index.handler',
-        runtime: lambda.Runtime.NODEJS_24_X,
+        runtime: HandlerRuntime.of(scope),
         architecture: lambda.Architecture.ARM_64,
         memorySize: 128,
         timeout: Duration.seconds(60),

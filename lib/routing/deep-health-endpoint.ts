@@ -12,6 +12,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeLambdaOutsideVpc } from '../private/control-tower';
 import { handlerCode } from '../private/handler-code';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 /** The Region's Aurora DSQL cluster, checked by state and by a connect as a non-admin role. */
 export interface DeepHealthDsqlCheck {
@@ -313,7 +314,7 @@ export class DeepHealthEndpoint extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       code: handlerCode('deep-health'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       description: `Deep health of ${region}: 200 or 503 from live checks of its data stores`,
       memorySize: 256,

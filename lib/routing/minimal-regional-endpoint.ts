@@ -16,6 +16,7 @@ import { handlerCode } from '../private/handler-code';
 import { newLogBucket } from '../audit/private/log-bucket';
 import { DeepHealthChecksOptions, DeepHealthEndpoint } from './deep-health-endpoint';
 import { RegionalEndpoint } from './regional-endpoint';
+import { HandlerRuntime } from '../runtime/handler-runtime';
 
 /**
  * Properties of `MinimalRegionalEndpoint`.
@@ -227,7 +228,7 @@ export class MinimalRegionalEndpoint extends Construct {
     const fn = new lambda.Function(this, 'Target', {
       code: handlerCode('endpoint-health'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       description: 'Placeholder regional endpoint: answers 200 on every path',
       memorySize: 128,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +17,30 @@ describe('MultiRegionChecks', () => {
       'MultiRegion-GD1', 'MultiRegion-AUDIT1',
       'MultiRegion-DDB1', 'MultiRegion-DDB2', 'MultiRegion-AUR1', 'MultiRegion-CW3', 'MultiRegion-CW4',
     ]);
+  });
+
+  test('a clean synth still puts the pack into validation-report.json: an info summary with the rules run and resources checked', () => {
+    const app = newTestApp();
+    const stack = new Stack(app, 'Params', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new ssm.StringParameter(stack, 'A', { stringValue: 'a' });
+    new ssm.StringParameter(stack, 'B', { stringValue: 'b' });
+    Validations.of(app).addPlugins(new MultiRegionChecks(app));
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      app.synth();
+    } finally {
+      quiet.mockRestore();
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+    const entry = report.pluginReports.find((r: any) => r.pluginName === 'MultiRegionChecks');
+    expect(entry).toMatchObject({
+      conclusion: 'success',
+      metadata: { rulesRun: String(new MultiRegionChecks().ruleIds!.length), resourcesChecked: '2' },
+    });
+    expect(entry.violations).toEqual([expect.objectContaining({
+      ruleName: 'MultiRegion-Summary', severity: 'info', violatingConstructs: [],
+      description: expect.stringMatching(/^MultiRegionChecks ran 24 rules on 2 resources: 0 error and 0 warning findings open/),
+    })]);
   });
 
   test('an error-level finding fails synth, naming the construct path and the acknowledgement id', () => {

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildDefaultApp } from '../../bin/default-app';
 import {
@@ -277,6 +278,41 @@ describe('a topology of a team\'s own stacks', () => {
   test('useDrillReport refuses an empty file name', () => {
     const app = newTestApp();
     expect(() => ResilienceReport.of(new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'] })).useDrillReport(' ')).toThrow(/the file name is empty/);
+  });
+});
+
+describe('acknowledgements of the plugins that ran', () => {
+  function reportIn(stage: Stage): ResilienceReportDocument {
+    return JSON.parse(fs.readFileSync(path.join(stage.outdir, 'resilience', 'report.json'), 'utf8'));
+  }
+  const namespaces = (report: ResilienceReportDocument) => [...new Set(report.acknowledgements.map((a) => a.id.split('::')[0]))].sort();
+
+  test('an app that registers no pack counts none of the packs\' acknowledgements, only aws-cdk-lib\'s own reports\'', () => {
+    const app = newTestApp();
+    const topology = new MultiRegionApp(app, 'A', { activeRegions: ['us-east-1', 'us-east-2'], witnessRegion: 'us-west-2' });
+    new DsqlPeeredClusters(topology, 'Dsql', { topology });
+    app.synth();
+    const report = reportIn(app);
+    expect(namespaces(report).filter((n) => !['Annotation', 'CloudFormation-Validate'].includes(n))).toEqual([]);
+    expect(report.summary.acknowledgements).toBe(report.acknowledgements.length);
+  });
+
+  test('a pack registered on the App counts in a nested Stage (it checks that Stage\'s stacks); an unregistered one does not', () => {
+    const app = newTestApp();
+    const stage = new Stage(app, 'Prod');
+    const topology = new MultiRegionApp(stage, 'A', { activeRegions: ['us-east-1', 'us-east-2'], witnessRegion: 'us-west-2', account: TEST_ACCOUNT });
+    new DsqlPeeredClusters(topology, 'Dsql', { topology });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      app.synth();
+    } finally {
+      quiet.mockRestore();
+    }
+    const report = reportIn(stage);
+    expect(namespaces(report)).toContain('AwsSolutions');
+    expect(namespaces(report)).not.toContain('cdk-validator-cfnguard');
+    expect(report.acknowledgements.find((a) => a.id.startsWith('AwsSolutions::AwsSolutions-IAM5'))?.constructPath).toMatch(/^Prod\/A\//);
   });
 });
 

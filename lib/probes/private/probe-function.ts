@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerCode } from '../../private/handler-code';
 import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
+import { HandlerRuntime } from '../../runtime/handler-runtime';
 
 /** What `createProbeFunction` needs. */
 export interface ProbeFunctionOptions {
@@ -67,7 +68,7 @@ export function createProbeFunction(scope: Construct, options: ProbeFunctionOpti
   const fn = new lambda.Function(scope, 'Function', {
     code: options.code ?? handlerCode(options.handlerDir),
     handler: 'index.handler',
-    runtime: lambda.Runtime.NODEJS_24_X,
+    runtime: HandlerRuntime.of(scope),
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
     timeout: options.timeout,

@@ -61,7 +61,7 @@ export function collectReport(report: IConstruct, drillReportFile: string | unde
   const regions = regionsOf(topology, nodes, stores, dns, accelerators);
   const routing = budgets.map(routingPathOf);
   const objectives = nodes.filter((c): c is RecoveryObjectives => c instanceof RecoveryObjectives).map(objectivesOf);
-  const acknowledgements = acknowledgementsOf(nodes);
+  const acknowledgements = acknowledgementsOf(nodes, pluginsThatRun(stage));
   const drill = drillReportFile === undefined ? undefined : drillOf(drillReportFile, budgets);
 
   const rpos = stores.map((s) => s.entry.worstCaseRpoSeconds);
@@ -351,12 +351,43 @@ function dataResidencyOf(nodes: IConstruct[]): DataResidencyEntry {
   };
 }
 
-function acknowledgementsOf(nodes: IConstruct[]): AcknowledgementEntry[] {
+/** The acknowledgement namespaces of aws-cdk-lib's own reports (construct annotations, CloudFormation validation), which need no registered plugin. */
+const BUILT_IN_NAMESPACES = ['Annotation', 'CloudFormation-Validate'];
+
+/**
+ * Acknowledgement namespaces (a plugin's name, spaces as dashes, as aws-cdk-lib matches them) of the
+ * validation plugins that check the Stage's stacks: its own and those of the Stages around it
+ * (aws-cdk-lib runs a Stage's plugins over the stacks of its nested Stages too), plus aws-cdk-lib's
+ * built-in reports. Undefined when this aws-cdk-lib does not say (then every acknowledgement counts).
+ */
+function pluginsThatRun(stage: Stage): Set<string> | undefined {
+  const names = new Set(BUILT_IN_NAMESPACES);
+  for (let s: Stage | undefined = stage; s; s = enclosingStage(s)) {
+    const plugins: Array<{ name?: string }> | undefined = (s as any)._validationPlugins;
+    if (!Array.isArray(plugins)) return undefined;
+    for (const p of plugins) if (typeof p.name === 'string') names.add(p.name.replace(/ /g, '-'));
+  }
+  return names;
+}
+
+/** The Stage around `stage` (`Stage.of` skips the construct it is given, so a Stage's parent is asked directly). */
+function enclosingStage(stage: Stage): Stage | undefined {
+  const parent = stage.node.scope;
+  return parent === undefined ? undefined : Stage.isStage(parent) ? parent : Stage.of(parent);
+}
+
+/**
+ * The acknowledgements (`<plugin>::<rule>`) in the Stage, of the plugins that ran only: one of a
+ * pack the app does not register acknowledges nothing in this synth.
+ */
+function acknowledgementsOf(nodes: IConstruct[], plugins: Set<string> | undefined): AcknowledgementEntry[] {
   const out: AcknowledgementEntry[] = [];
   for (const c of nodes) {
     for (const m of c.node.metadata) {
       if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof m.data !== 'object' || m.data === null) continue;
       for (const [id, reason] of Object.entries(m.data as Record<string, unknown>)) {
+        const plugin = id.includes('::') ? id.slice(0, id.indexOf('::')) : undefined;
+        if (plugins && plugin !== undefined && !plugins.has(plugin)) continue;
         out.push({ id, reason: String(reason), constructPath: c.node.path });
       }
     }

@@ -16,6 +16,7 @@ import { acknowledgeLambdaOutsideVpc } from '../../private/control-tower';
 import { metricsPolicy as metricsPolicyOf } from '../../private/metric-permissions';
 import { acknowledgeCompositeAlarmRead, describeAlarmsStatements, isCompositeAlarm } from '../../private/alarm-read';
 import { RoutingIntentStore } from '../routing-intent-store';
+import { HandlerRuntime } from '../../runtime/handler-runtime';
 
 /** Seconds between two reconcile runs: the bound on the controller's reaction when an event is late or lost. */
 export const CONTROLLER_RECONCILE_SECONDS = 60;
@@ -129,7 +130,7 @@ export class DeepHealthController extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       code: handlerCode('accelerator-controller'),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: HandlerRuntime.of(this),
       architecture: lambda.Architecture.ARM_64,
       description: 'Sets each Region\'s Global Accelerator traffic dial from its deep health, honouring holds (never the last serving Region)',
       // A polling invocation runs most of its minute; the margin covers its last reconcile.

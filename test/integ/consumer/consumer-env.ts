@@ -7,24 +7,39 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { integPath, log, REPO_ROOT } from '../harness/paths';
 
+/** One consumer lane: a fresh TypeScript app with the tarball and one set of peer versions. */
+export interface ConsumerLane {
+  /** `newest`: what the registry serves at test time; `oldest`: the floors of the package's peer ranges. */
+  readonly name: string;
+  /** The fresh TypeScript CDK app (outside the repository) with the tarball and the lane's peers installed. */
+  readonly appDir: string;
+  /** The installed versions of aws-cdk-lib, constructs and cdk-nag. */
+  readonly versions: Record<string, string>;
+  /** Output of the app's `npm install` (npm's warnings included). */
+  readonly installOutput: string;
+}
+
 /** Written by global-setup.ts, read by the test files. */
 export interface ConsumerState {
   /** Scratch folder under os.tmpdir(), outside the repository; removed by the teardown. */
   readonly workDir: string;
-  /** The npm tarball (`npm pack` of the jsii-compiled library). */
+  /** The npm tarball (`npm pack` of the jsii-compiled library; its prepack built it). */
   readonly tarball: string;
   /** The Python wheel jsii-pacmak built. */
   readonly wheel: string;
-  /** The fresh TypeScript CDK app, with the tarball installed from the registry's aws-cdk-lib etc. */
-  readonly appDir: string;
+  /** The lanes, newest first. */
+  readonly lanes: ConsumerLane[];
   /** Python of the consumer venv (.venv-consumer/), with aws-cdk-lib from PyPI and the wheel. */
   readonly python: string;
 }
 
+/** The peers a consumer installs beside the library. */
+export const PEERS = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+
 export const STATE_FILE = path.join(REPO_ROOT, '.integ', 'consumer', 'state.json');
 /** Reused across runs (stamp file); ignored by git. */
 export const CONSUMER_VENV = path.join(REPO_ROOT, '.venv-consumer');
-/** The consumer app sources (app.ts, python/app.py, cdk.context.json). */
+/** The consumer app sources (shop.ts, app.ts, pipeline-app.ts, python/app.py, cdk.context.json). */
 export const FIXTURE_DIR = path.join(__dirname, 'app');
 
 export function readState(): ConsumerState {

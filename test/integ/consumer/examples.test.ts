@@ -1,6 +1,6 @@
 /**
  * Every app under examples/ compiles with tsc against the PACKED package (installed in the fresh app of
- * global-setup.ts), not against the source tree: its `../../lib` import becomes 'multi-region-cdk'.
+ * global-setup.ts, newest lane), not against the source tree: its `../../lib` import becomes 'multi-region-cdk'.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ test('every example compiles with tsc against the packed package', async () => {
   fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
   // The examples read their placeholder context with the repo's bin/context.ts (aws-cdk-lib only).
   fs.copyFileSync(path.join(REPO_ROOT, 'bin', 'context.ts'), path.join(root, 'bin', 'context.ts'));
-  fs.symlinkSync(path.join(state.appDir, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  fs.symlinkSync(path.join(state.lanes[0].appDir, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   for (const name of names) {
     const source = fs.readFileSync(path.join(examplesDir, name, 'app.ts'), 'utf8');
     const rewritten = source.replace(/from '\.\.\/\.\.\/lib(\/index)?'/g, "from 'multi-region-cdk'");
@@ -29,5 +29,5 @@ test('every example compiles with tsc against the packed package', async () => {
     compilerOptions: { target: 'ES2022', module: 'commonjs', lib: ['ES2022'], strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
     include: ['examples/**/*.ts', 'bin/**/*.ts'],
   }, null, 2));
-  await run(path.join(state.appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: root, logName: 'examples-tsc' });
+  await run(path.join(state.lanes[0].appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: root, logName: 'examples-tsc' });
 });

@@ -1,13 +1,14 @@
 /**
- * globalSetup of the integ-consumer project: builds and packs the library ONCE per run, as a release
- * would, and prepares what the consumer tests share:
- * 1. `npm run build:handlers` and `npm run build` (jsii), as `npm ci`'s prepare does: the tests never
- *    rely on an earlier build;
- * 2. in parallel: `npm pack` of the library into a scratch folder under os.tmpdir() (outside the repo),
- *    installed with aws-cdk-lib, constructs, cdk-nag, typescript and @types/node from the registry (at
- *    the repo lock file's versions) into a fresh app there; jsii-pacmak's Python wheel; and the Python
- *    venv .venv-consumer/ with aws-cdk-lib, constructs, cdk-nag and the jsii runtime from PyPI (reused
- *    across runs through a stamp file), into which the fresh wheel is then installed.
+ * globalSetup of the integ-consumer project: packs the library ONCE per run, as a release would, and
+ * prepares what the consumer tests share:
+ * 1. `npm pack` into a scratch folder under os.tmpdir() (outside the repo); the package's `prepack`
+ *    builds the handler bundles, the CLI and jsii, so the tests never rely on an earlier build;
+ * 2. in parallel: two lanes, each a fresh TypeScript app there with the tarball installed beside
+ *    aws-cdk-lib, constructs and cdk-nag from the registry: `newest` (the registry's latest at test time)
+ *    and `oldest` (the floors of the package's peer ranges), typescript and @types/node at the repo lock
+ *    file's versions; jsii-pacmak's Python wheel; and the Python venv .venv-consumer/ with aws-cdk-lib,
+ *    constructs, cdk-nag and the jsii runtime from PyPI (reused across runs through a stamp file), into
+ *    which the fresh wheel is then installed.
  * The scratch folder is removed by global-teardown.ts (kept with KEEP_CONSUMER_APP=1).
  */
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { log, REPO_ROOT } from '../harness/paths';
 import { ensureVenv } from '../harness/python-venv';
-import { CONSUMER_VENV, ConsumerState, lockedVersion, peerFloor, repoBin, run, STATE_FILE } from './consumer-env';
+import { CONSUMER_VENV, ConsumerLane, ConsumerState, lockedVersion, peerFloor, PEERS, repoBin, run, STATE_FILE } from './consumer-env';
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -32,39 +33,23 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function prepare(workDir: string): Promise<void> {
-  await run('npm', ['run', 'build:handlers'], { cwd: REPO_ROOT, env: { BUNDLE_QUIET: '1' }, logName: 'build-handlers' });
-  await run('npm', ['run', 'build'], { cwd: REPO_ROOT, logName: 'build-jsii' });
+  // No --ignore-scripts: prepack builds what the package ships, as on `npm publish`.
+  const out = await run('npm', ['pack', '--pack-destination', workDir], { cwd: REPO_ROOT, env: { BUNDLE_QUIET: '1' }, logName: 'npm-pack' });
+  const name = out.split('\n').map((l) => l.trim()).filter((l) => /^multi-region-cdk-.*\.tgz$/.test(l)).pop();
+  const tarball = path.join(workDir, name ?? 'multi-region-cdk.tgz');
+  if (!fs.existsSync(tarball)) throw new Error(`npm pack wrote no ${tarball}:\n${out}`);
 
-  const typescriptApp = (async () => {
-    // --ignore-scripts: the build above is what `prepare` would run again.
-    const out = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], { cwd: REPO_ROOT, logName: 'npm-pack' });
-    const tarball = path.join(workDir, out.trim().split('\n').pop()!.trim());
-    if (!fs.existsSync(tarball)) throw new Error(`npm pack wrote no ${tarball}:\n${out}`);
-    const appDir = path.join(workDir, 'shop-app');
-    fs.mkdirSync(appDir);
-    const pkg = {
-      name: 'shop-app',
-      version: '0.0.0',
-      private: true,
-      dependencies: {
-        'multi-region-cdk': `file:${tarball}`,
-        'aws-cdk-lib': lockedVersion('aws-cdk-lib'),
-        'constructs': lockedVersion('constructs'),
-        'cdk-nag': lockedVersion('cdk-nag'),
-      },
-      devDependencies: {
-        'typescript': lockedVersion('typescript'),
-        '@types/node': lockedVersion('@types/node'),
-      },
-    };
-    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify(pkg, null, 2));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: appDir, logName: 'npm-install-app' });
-    return { tarball, appDir };
-  })();
+  const newest = Promise.all(PEERS.map(async (name) => [name, (await run('npm', ['view', name, 'version'], {
+    cwd: workDir, logName: `npm-view-${name}`,
+  })).trim()] as const));
+  const lanes = [
+    (async () => installLane(workDir, tarball, 'newest', Object.fromEntries(await newest)))(),
+    installLane(workDir, tarball, 'oldest', Object.fromEntries(PEERS.map((name) => [name, peerFloor(name)]))),
+  ];
 
   const wheel = (async () => {
     const outdir = path.join(workDir, 'pacmak');
-    // npm_config_ignore_scripts: jsii-pacmak runs `npm pack`, whose prepare would rebuild what is built.
+    // npm_config_ignore_scripts: jsii-pacmak runs `npm pack`, whose prepack would rebuild what is built.
     await run(repoBin('jsii-pacmak'), ['--no-npmignore', '--targets', 'python', '--outdir', outdir], {
       cwd: REPO_ROOT, env: { npm_config_ignore_scripts: 'true' }, logName: 'jsii-pacmak',
     });
@@ -84,14 +69,33 @@ async function prepare(workDir: string): Promise<void> {
     `cdk-nag==${lockedVersion('cdk-nag')}`,
   ], { dir: CONSUMER_VENV, label: '.venv-consumer' });
 
-  const [ts, whl, py] = await Promise.all([typescriptApp, wheel, venv]);
+  const [newestLane, oldestLane, whl, py] = await Promise.all([...lanes, wheel, venv]);
   // The wheel is new every run; its dependencies are the venv's (--no-deps keeps pip offline here).
   await run(py.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-deps', '--force-reinstall', whl], {
     cwd: workDir, logName: 'pip-install-wheel',
   });
   await run(py.python, ['-m', 'pip', 'check', '--disable-pip-version-check'], { cwd: workDir, logName: 'pip-check' });
 
-  const state: ConsumerState = { workDir, tarball: ts.tarball, appDir: ts.appDir, wheel: whl, python: py.python };
+  const state: ConsumerState = { workDir, tarball, wheel: whl, lanes: [newestLane, oldestLane], python: py.python };
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
   fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+}
+
+/** A fresh TypeScript app with the tarball and `versions` of the peers, installed once for the run. */
+async function installLane(workDir: string, tarball: string, name: string, versions: Record<string, string>): Promise<ConsumerLane> {
+  const appDir = path.join(workDir, `shop-app-${name}`);
+  fs.mkdirSync(appDir);
+  const pkg = {
+    name: `shop-app-${name}`,
+    version: '0.0.0',
+    private: true,
+    dependencies: { 'multi-region-cdk': `file:${tarball}`, ...versions },
+    devDependencies: { 'typescript': lockedVersion('typescript'), '@types/node': lockedVersion('@types/node') },
+  };
+  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify(pkg, null, 2));
+  const installOutput = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: appDir, logName: `npm-install-${name}` });
+  const installed = Object.fromEntries(PEERS.map((peer) => [peer,
+    JSON.parse(fs.readFileSync(path.join(appDir, 'node_modules', peer, 'package.json'), 'utf8')).version as string]));
+  log(`consumer: lane ${name}: ${PEERS.map((peer) => `${peer} ${installed[peer]}`).join(', ')}`);
+  return { name, appDir, versions: installed, installOutput };
 }

@@ -16,7 +16,9 @@ function loadStacks(cdkOut: string): Map<string, StackOut> {
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack') continue;
     const template = JSON.parse(fs.readFileSync(path.join(cdkOut, artifact.properties.templateFile), 'utf8'));
-    stacks.set(id, { id, region: String(artifact.environment).split('/').pop()!, template });
+    // The stack's id in its Stage (`Prod/ShopUsEast1` in a CDK Pipelines stage is `ShopUsEast1`).
+    const stackId = String(artifact.displayName ?? id).split('/').pop()!;
+    stacks.set(stackId, { id: stackId, region: String(artifact.environment).split('/').pop()!, template });
   }
   return stacks;
 }
@@ -34,8 +36,29 @@ export function shippedBundles(assetRoot = path.join(REPO_ROOT, 'assets', 'lambd
   return new Map(fs.readdirSync(assetRoot).map((name) => [sha256(path.join(assetRoot, name, 'index.js')), name]));
 }
 
-/** Runs jest expectations on the consumer app's cloud assembly. */
-export function expectConsumerApp(cdkOut: string): void {
+/**
+ * The app's validation report (written where `cdk synth` ran the plugins: the top cloud assembly) is clean:
+ * every plugin succeeded, AwsSolutions and MultiRegionChecks have no open finding, and MultiRegionChecks
+ * says that it ran (its summary entry) and on how many resources.
+ */
+export function expectCleanValidation(cdkOut: string): void {
+  const report = JSON.parse(fs.readFileSync(path.join(cdkOut, 'validation-report.json'), 'utf8'));
+  const plugins = report.pluginReports as any[];
+  expect(plugins.filter((p) => p.conclusion !== 'success').map((p) => p.pluginName)).toEqual([]);
+  const open = plugins.filter((p) => ['AwsSolutions', 'MultiRegionChecks'].includes(p.pluginName))
+    .flatMap((p) => p.violations.filter((v: any) => v.severity !== 'info')
+      .flatMap((v: any) => v.violatingConstructs.map((c: any) => `${p.pluginName} ${v.ruleName} ${c.constructPath}`)));
+  expect(open).toEqual([]);
+  const pack = plugins.find((p) => p.pluginName === 'MultiRegionChecks');
+  expect(pack?.metadata?.rulesRun).toMatch(/^[1-9]\d*$/);
+  expect(Number(pack?.metadata?.resourcesChecked)).toBeGreaterThan(50);
+}
+
+/**
+ * Runs jest expectations on the consumer app's cloud assembly `cdkOut` (a Stage's nested assembly, whose
+ * assets are in the top assembly `assetDir`).
+ */
+export function expectConsumerApp(cdkOut: string, assetDir = cdkOut): void {
   const stacks = loadStacks(cdkOut);
   // The team's own stacks, in their Regions, with their own descriptions: no stack made by the library.
   expect([...stacks.values()].map((s) => `${s.id}@${s.region}`).sort())
@@ -68,14 +91,14 @@ export function expectConsumerApp(cdkOut: string): void {
     for (const fn of ofType(stack, 'AWS::Lambda::Function')) {
       const key = fn.Properties?.Code?.S3Key;
       if (typeof key !== 'string') continue;
-      const index = path.join(cdkOut, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
+      const index = path.join(assetDir, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
       if (fs.existsSync(index) && shipped.has(sha256(index))) used.add(shipped.get(sha256(index))!);
     }
   }
   // us-east-1's long target list ships as a file beside the packaged health-probe bundle.
-  const targetFiles = fs.readdirSync(cdkOut).filter((d) => fs.existsSync(path.join(cdkOut, d, 'health-probe-targets.json')));
+  const targetFiles = fs.readdirSync(assetDir).filter((d) => fs.existsSync(path.join(assetDir, d, 'health-probe-targets.json')));
   expect(targetFiles).toHaveLength(1);
-  expect(JSON.parse(fs.readFileSync(path.join(cdkOut, targetFiles[0], 'health-probe-targets.json'), 'utf8'))).toHaveLength(61);
+  expect(JSON.parse(fs.readFileSync(path.join(assetDir, targetFiles[0], 'health-probe-targets.json'), 'utf8'))).toHaveLength(61);
 
   // Every handler this app's constructs need (the others ship for constructs it does not use).
   expect([...used].sort()).toEqual(['accelerator-controller', 'dsql-peering', 'dsql-probe', 'endpoint-health', 'health-probe']);
@@ -84,7 +107,7 @@ export function expectConsumerApp(cdkOut: string): void {
   // synchronous with its witness, and both routing paths' worst cases, rendered in the SVG and HTML.
   const report = JSON.parse(fs.readFileSync(path.join(cdkOut, 'resilience', 'report.json'), 'utf8'));
   expect(report.generator).toMatch(/^multi-region-cdk \d+\.\d+\.\d+/);
-  expect(report.regions.map((r: any) => `${r.region}:${r.role}:${r.stacks.map((st: any) => st.path).join('+')}`))
+  expect(report.regions.map((r: any) => `${r.region}:${r.role}:${r.stacks.map((st: any) => st.path.split('/').pop()).join('+')}`))
     .toEqual(['us-east-1:active:ShopUsEast1+ShopGlobal', 'us-east-2:active:ShopUsEast2', 'us-west-2:witness:ShopAccelerator']);
   expect(report.replication.map((e: any) => `${e.from}>${e.to} ${e.mode}`))
     .toEqual(['us-east-1>us-east-2 SYNCHRONOUS', 'us-east-2>us-east-1 SYNCHRONOUS', 'us-east-1>us-west-2 QUORUM', 'us-east-2>us-west-2 QUORUM']);
