@@ -4,6 +4,7 @@ import { unscopedValidationError } from '../private/errors';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { EndpointSpec } from '../../lambda/lag-probe/endpoint-spec';
+import { DsqlPeeredClusters } from '../data/dsql-peered-clusters';
 import { assertKnownRegion, partitionOf } from '../topology/regions';
 
 /** What the handler checks (lambda/lag-probe/secret-replication.ts). */
@@ -80,6 +81,29 @@ export interface PostgresLagProbeDatabaseOptions {
  * `lambda/lag-probe/endpoint-spec.ts` and its connection in `lambda/lag-probe/endpoints.ts`.
  */
 export class LagProbeDatabase {
+  /**
+   * Both directions of a `DsqlPeeredClusters` pair, as lag-probe databases: the probe writes a
+   * heartbeat to one cluster and reads it from the other (IAM tokens over TLS; `databaseUser`
+   * `admin`, the default, needs `dsql:DbConnectAdmin`, any other role `dsql:DbConnect`, granted on
+   * both clusters). Both probes live in the Region of the peering resource, whose stack already
+   * references the other Region's cluster, so the regional stacks do not depend on each other.
+   *
+   * @deprecated since 0.2.0, to be removed in 0.3.0 at the earliest: peered Aurora DSQL clusters
+   * replicate synchronously, so the lag this measures is one read round trip and the lag alarms
+   * (1 s, 5 s) never fire. Probe the pair with `MultiRegionProbesProps.dsqlPairs` (a `DsqlProbe`
+   * per Region: commit latency, read-after-write both ways, reachability). Kept because it was
+   * removed from the TypeScript API without a deprecation before 0.1.0.
+   */
+  public static dsqlPeers(clusters: DsqlPeeredClusters, databaseUser?: string): LagProbeDatabase[] {
+    const [home, other] = clusters.peerRegions;
+    const user = databaseUser ?? 'admin';
+    const action = user === 'admin' ? 'dsql:DbConnectAdmin' : 'dsql:DbConnect';
+    const endpoint = (region: string): EndpointSpec => ({ kind: 'dsql', host: clusters.endpoint(region), region, user });
+    const pair = (writer: string, reader: string) => new LagProbeDatabase(writer, reader, home, endpoint(writer), endpoint(reader),
+      (grantee) => iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [clusters.clusterArn(writer), clusters.clusterArn(reader)] }));
+    return [pair(home, other), pair(other, home)];
+  }
+
   /** A PostgreSQL primary and replica, by connection string. */
   public static postgres(options: PostgresLagProbeDatabaseOptions): LagProbeDatabase {
     assertKnownRegion(options.writerRegion, 'LagProbeDatabase.postgres writerRegion');

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ROUTE53_METRICS_REGION } from '../topology/multi-region-topology';
@@ -152,8 +152,43 @@ export class ProbesDashboard extends Construct {
    * us-east-1: `HealthCheckStatus` (1 healthy) of each record's check and
    * `HealthCheckPercentageHealthy` (share of checkers seeing the endpoint healthy) of each
    * endpoint check. Alarms on `HealthCheckStatus` are `DnsRouting`'s endpoint alarms.
+   *
+   * TypeScript also still takes health-check ids (`string[]`, the form before 0.1.0), deprecated
+   * since 0.2.0 with a synth warning: it draws only the status graph, labelled by id.
    */
-  public addRoute53HealthChecks(healthChecks: Route53HealthCheckReference[]): void {
+  public addRoute53HealthChecks(healthChecks: Route53HealthCheckReference[]): void;
+  // Deprecated since 0.2.0, to be removed in 0.3.0 at the earliest (CHANGELOG.md): the id form that went
+  // from the TypeScript API without a deprecation before 0.1.0. A TypeScript-only overload with no
+  // JSDoc: jsii publishes the first signature and would merge this one's docs (and a @deprecated tag)
+  // into it, so the deprecation is a synth warning instead.
+  public addRoute53HealthChecks(healthCheckIds: string[]): void;
+  public addRoute53HealthChecks(healthChecks: Array<Route53HealthCheckReference | string>): void {
+    // The overloads keep one form per call.
+    const ids = healthChecks.filter((hc): hc is string => typeof hc === 'string');
+    if (ids.length > 0) {
+      Annotations.of(this).addWarningV2('multi-region-cdk:deprecatedHealthCheckIds', 'ProbesDashboard.addRoute53HealthChecks(ids: string[]) is deprecated '
+        + 'since 0.2.0 and goes in 0.3.0 at the earliest: pass Route53HealthCheckReference objects ({ region, healthCheckId, endpointHealthCheckId }).');
+      // The pre-0.1.0 graph: the status of each check, labelled by its id.
+      this.dashboard.addWidgets(new cloudwatch.GraphWidget({
+        title: 'Route 53 health checks (1 = healthy)',
+        left: ids.map((id) => new cloudwatch.Metric({
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          dimensionsMap: { HealthCheckId: id },
+          statistic: cloudwatch.Stats.MINIMUM,
+          period: Duration.minutes(1),
+          region: ROUTE53_METRICS_REGION,
+          label: id,
+        })),
+        leftYAxis: { min: 0, max: 1 },
+        width: 24,
+      }));
+      return;
+    }
+    this.addRoute53HealthCheckReferences(healthChecks.filter((hc): hc is Route53HealthCheckReference => typeof hc !== 'string'));
+  }
+
+  private addRoute53HealthCheckReferences(healthChecks: Route53HealthCheckReference[]): void {
     const metric = (metricName: string, id: string, statistic: string, label: string) => new cloudwatch.Metric({
       namespace: 'AWS/Route53',
       metricName,
