@@ -99,8 +99,11 @@ export class LagProbeDatabase {
     const user = databaseUser ?? 'admin';
     const action = user === 'admin' ? 'dsql:DbConnectAdmin' : 'dsql:DbConnect';
     const endpoint = (region: string): EndpointSpec => ({ kind: 'dsql', host: clusters.endpoint(region), region, user });
-    const pair = (writer: string, reader: string) => new LagProbeDatabase(writer, reader, home, endpoint(writer), endpoint(reader),
-      (grantee) => iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [clusters.clusterArn(writer), clusters.clusterArn(reader)] }));
+    const pair = (writer: string, reader: string) => new LagProbeDatabase(writer, reader, home, clusters.node.path, endpoint(writer), endpoint(reader),
+      (grantee: iam.IGrantable) => {
+        iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [clusters.clusterArn(writer), clusters.clusterArn(reader)] });
+        return undefined;
+      });
     return [pair(home, other), pair(other, home)];
   }
 

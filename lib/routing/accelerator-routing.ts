@@ -102,6 +102,7 @@ export interface AcceleratorRoutingProps {
    */
   readonly targetHealthPropagation?: Duration;
 
+  /**
    * Whether the controller polls each Region's `deepHealthUrl` itself (every
    * `deepHealthPollInterval`, unhealthy after `deepHealthFailureThreshold` failures in a row) and
    * drains a Region whose deep health fails. Use it for imported load balancers whose target

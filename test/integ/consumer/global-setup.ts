@@ -69,7 +69,8 @@ async function prepare(workDir: string): Promise<void> {
     `cdk-nag==${lockedVersion('cdk-nag')}`,
   ], { dir: CONSUMER_VENV, label: '.venv-consumer' });
 
-  const [newestLane, oldestLane, whl, py] = await Promise.all([...lanes, wheel, venv]);
+  // All four already run side by side; awaiting them in two groups keeps each tuple's types.
+  const [[newestLane, oldestLane], [whl, py]] = await Promise.all([Promise.all(lanes), Promise.all([wheel, venv])]);
   // The wheel is new every run; its dependencies are the venv's (--no-deps keeps pip offline here).
   await run(py.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-deps', '--force-reinstall', whl], {
     cwd: workDir, logName: 'pip-install-wheel',
