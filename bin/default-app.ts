@@ -2,7 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
+  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlDatabaseRole, DsqlPeeredClusters, MinimalRegionalEndpoint, MultiRegionApp,
   MultiRegionChecks, MultiRegionProbes, RecoveryObjectives, RegionalAuditTrail, RegionEvacuationDrill, RegionSwitchPlan, RoutedRegion,
 } from '../lib';
 import { CONTEXT, requireContext } from './context';
@@ -40,6 +40,16 @@ export function buildDefaultApp(app: App): MultiRegionApp {
       encryptionKey: topology.regionalKey(region),
       deepHealth: { dsql: { clusterArn: dsql.clusterArn(region) } },
     });
+  });
+
+  // The deep-health functions connect as mrcdk_health, a role without admin rights: one role for
+  // the pair (peered clusters are one database), created through the peering Region's cluster.
+  const [home] = dsql.peerRegions;
+  new DsqlDatabaseRole(topology.regionalStack(home), 'DeepHealthDatabaseRole', {
+    peeredClusters: dsql,
+    roleName: 'mrcdk_health',
+    iamRoles: endpoints.map((e) => e.deepHealth!.function.role!),
+    logEncryptionKey: topology.regionalKey(home),
   });
 
   // Probes: each Region's deep health (its endpoint and its DSQL cluster), and for the DSQL pair
