@@ -9,7 +9,7 @@ import { GLOBAL_ACCELERATOR_REGION, IMultiRegionTopology } from '../topology/mul
 import { FailoverBudgetReport } from './failover-budget-report';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from './failover-budget';
 import { CONTROLLER_POLL_RUN_SECONDS, CONTROLLER_RECONCILE_SECONDS, CONTROLLER_TIMEOUT_SECONDS, ControllerPolling, DeepHealthController } from './private/deep-health-controller';
-import { GA_CONTROL_PLANE, GA_DIAL_PROPAGATION_SOURCE, deepHealthPollTerms } from './private/deep-health-poll-terms';
+import { GA_CONTROL_PLANE, deepHealthPollTerms } from './private/deep-health-poll-terms';
 import { RoutingIntentStore } from './routing-intent-store';
 import { alarmTerms, targetHealthTerm } from './private/detection-terms';
 import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
@@ -285,7 +285,7 @@ export class AcceleratorRouting extends Construct {
         basis: FailoverTermBasis.CONFIGURED,
         branch,
       }, {
-        name: `controller run (its Lambda timeout), through the ${GA_CONTROL_PLANE}`,
+        name: 'controller run (its Lambda timeout)',
         seconds: CONTROLLER_TIMEOUT_SECONDS,
         source: 'the controller function\'s timeout',
         basis: FailoverTermBasis.CONFIGURED,
@@ -293,7 +293,8 @@ export class AcceleratorRouting extends Construct {
       }, {
         name: 'Global Accelerator applies the new traffic dial',
         seconds: (dialPropagation ?? Duration.seconds(30)).toSeconds(),
-        source: dialPropagation ? 'AcceleratorRouting dialPropagation' : GA_DIAL_PROPAGATION_SOURCE,
+        source: dialPropagation ? 'AcceleratorRouting dialPropagation'
+          : 'AWS documents no figure (Global Accelerator Developer Guide, "Use traffic dials"); set AcceleratorRouting dialPropagation to a measured figure',
         basis: dialPropagation ? FailoverTermBasis.CONFIGURED : FailoverTermBasis.ASSUMED,
         branch,
       });
