@@ -303,7 +303,7 @@ export class AcceleratorRouting extends Construct {
         basis: FailoverTermBasis.CONFIGURED,
         branch,
       }, {
-        name: `controller run (its Lambda timeout), through the ${GA_CONTROL_PLANE}`,
+        name: 'controller run (its Lambda timeout)',
         seconds: CONTROLLER_TIMEOUT_SECONDS,
         source: 'the controller function\'s timeout',
         basis: FailoverTermBasis.CONFIGURED,
