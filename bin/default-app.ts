@@ -115,6 +115,8 @@ export function buildDefaultApp(app: App): MultiRegionApp {
       region,
       healthAlarms: [probes.regionUnhealthyAlarm(region), dns.endpointUnhealthyAlarm(region)],
       endpointDnsName: endpoints[i].endpoint.dnsName,
+      // The drill's deep-health mode fails this switch, so it times the whole detection chain.
+      faultSwitch: endpoints[i].deepHealth!.faultSwitch,
     })),
   });
   // An ARC Region switch plan from the same routing: the probes' alarms trigger it, a person approves.
@@ -124,7 +126,7 @@ export function buildDefaultApp(app: App): MultiRegionApp {
     acceleratorRouting: accelerator,
     triggers: topology.activeRegions.map((region) => ({ region, alarms: [probes.regionUnhealthyAlarm(region)] })),
     // Never below the routing's failover budget (the plan refuses that at synth): the RTO of the objectives above.
-    recoveryTimeObjective: Duration.minutes(6),
+    recoveryTimeObjective: Duration.minutes(2),
     manualApproval: true,
   });
 
