@@ -192,7 +192,7 @@ test('HealthProbe probesPerRun makes the alarm branch faster, never slower', () 
   const budgetWith = (probesPerRun: number) => {
     const { topology } = newTopology();
     const regions = constructRegions(topology).map((r) => {
-      const probe = new HealthProbe(topology.regionalStack(r.region), 'Probe', { targets: [{ name: 'api', url: 'https://x.example.com/health' }], probesPerRun, unhealthyDatapoints: 2, unhealthyEvaluationPeriods: 2 });
+      const probe = new HealthProbe(topology.regionalStack(r.region), 'Probe', { targets: [{ name: 'api', url: 'https://x.example.com/health' }], probesPerRun, unhealthyDatapointsToAlarm: 2, unhealthyEvaluationPeriods: 2 });
       return { ...r, healthAlarm: probe.regionUnhealthyAlarm };
     });
     return new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions }).failoverBudget.worstCaseSeconds;
