@@ -34,7 +34,7 @@ const REPORTS: Record<string, { regions: string[]; replication: string[]; dataSt
   'active-passive-failover': {
     regions: ['eu-west-1:active*', 'eu-central-1:standby', 'us-east-1:support', 'us-west-2:support'],
     replication: [], dataStores: [],
-    routing: ['dns 90 s', 'accelerator 20 s'], residencyRules: [], probes: [],
+    routing: ['dns 168 s', 'accelerator 55 s'], residencyRules: [], probes: [],
   },
   'aurora-global-database': {
     regions: ['eu-west-1:active*', 'eu-central-1:standby', 'us-east-1:support'],

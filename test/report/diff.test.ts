@@ -112,6 +112,28 @@ describe('diffReports', () => {
     ]);
   });
 
+  test('a lost detection branch is a regression even when the budget shrinks; a new control plane on a branch is one too', () => {
+    const after = fixture();
+    const dns = after.routing.find((p) => p.path === 'dns')!;
+    const use1 = dns.regions.find((r) => r.region === 'us-east-1')! as any;
+    const lost = use1.terms.filter((t: any) => t.branch === 'deep-health alarm');
+    expect(lost.length).toBeGreaterThan(0);
+    use1.terms = use1.terms.filter((t: any) => t.branch !== 'deep-health alarm');
+    use1.totalSeconds -= 200;
+    const diff = diffReports(fixture(), after);
+    const lines = diff.changes.map((c) => `${c.severity}: ${c.message}`);
+    expect(lines).toContain('improvement: dns failover budget for us-east-1 shrank from 325 s to 125 s');
+    expect(lines.filter((l) => l.includes('lost its detection branch'))).toEqual([
+      expect.stringMatching(/^regression: dns failover budget for us-east-1 lost its detection branch 'deep-health alarm' \(was \d+ s, ASSUMED\)/),
+    ]);
+    const withControlPlane = fixture();
+    const acc = withControlPlane.routing.find((p) => p.path === 'accelerator')!.regions[0] as any;
+    const branchTerm = acc.terms.find((t: any) => t.branch !== undefined && t.branch !== 'target health');
+    branchTerm.controlPlane = 'Global Accelerator UpdateEndpointGroup (us-west-2)';
+    expect(messages(fixture(), withControlPlane)).toContain(
+      `regression: accelerator failover budget for ${acc.region}: detection branch '${branchTerm.branch}' now waits for a control plane on the automatic path: Global Accelerator UpdateEndpointGroup (us-west-2)`);
+  });
+
   test('identical reports: no changes, exit 0', () => {
     expect(diffReports(fixture(), fixture()).changes).toEqual([]);
     const r = run({ 'a.json': fixture(), 'b.json': fixture() }, ['--diff', 'a.json', 'b.json']);

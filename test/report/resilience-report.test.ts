@@ -86,7 +86,7 @@ describe('the default app (bin/app.ts)', () => {
     expect(witness.endpoints).toEqual([]);
     expect(witness.dataStores).toEqual([{ id: 'MultiRegion/Dsql', role: 'witness' }]);
     expect(witness.services.map((s) => s.description)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^Global Accelerator and its traffic-dial controller/), expect.stringMatching(/^Region evacuation drill/),
+      expect.stringMatching(/^Global Accelerator/), expect.stringMatching(/^Region evacuation drill/),
     ]));
     expect(report.regions[0].services.map((s) => s.description)).toContainEqual(expect.stringMatching(/^Route 53 latency records for app\.example\.com/));
   });
@@ -103,20 +103,26 @@ describe('the default app (bin/app.ts)', () => {
 
   test('both routing paths carry the failover budget of cdk.out/failover-budget.json, every term included', () => {
     const budget = JSON.parse(fs.readFileSync(path.join(app.outdir, 'failover-budget.json'), 'utf8'));
-    expect(report.routing).toEqual(budget.paths);
-    expect(report.routing.map((p) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 325, true], ['accelerator', 310, true]]);
+    // The budget as synth wrote it, plus each Region's detection branches with their basis.
+    expect(report.routing.map((p) => ({ ...p, regions: p.regions.map(({ branches, ...r }) => r) }))).toEqual(budget.paths);
+    expect(report.routing.map((p) => [p.path, p.worstCaseSeconds, p.complete])).toEqual([['dns', 107, true], ['accelerator', 48, true]]);
+    expect(report.routing[0].regions[0].branches).toEqual([
+      { name: 'endpoint check', seconds: 32, basis: 'CONFIGURED', controlPlanes: [] },
+      { name: 'deep health', seconds: 37, basis: 'CONFIGURED', controlPlanes: [] },
+    ]);
+    expect(report.routing[1].regions[0].branches).toEqual([{ name: 'target health', seconds: 48, basis: 'ASSUMED', controlPlanes: [] }]);
     const dnsEast1 = report.routing[0].regions[0];
-    expect(dnsEast1.terms.map((t) => t.basis)).toEqual(expect.arrayContaining(['CONFIGURED', 'DOCUMENTED', 'ASSUMED']));
-    expect(report.summary).toEqual({ objectivesMet: true, worstCaseFailoverSeconds: 325, worstCaseRpoSeconds: 0, residencyViolations: 0, acknowledgements: report.acknowledgements.length });
+    expect(dnsEast1.terms.map((t) => t.basis)).toEqual(expect.arrayContaining(['CONFIGURED', 'ASSUMED']));
+    expect(report.summary).toEqual({ objectivesMet: true, worstCaseFailoverSeconds: 107, worstCaseRpoSeconds: 0, residencyViolations: 0, acknowledgements: report.acknowledgements.length });
   });
 
-  test('the objectives: RTO 360 s against every path and Region, RPO 0 against the DSQL pair, all met', () => {
+  test('the objectives: RTO 120 s against every path and Region, RPO 0 against the DSQL pair, all met', () => {
     expect(report.objectives).toHaveLength(1);
     const [objectives] = report.objectives;
-    expect([objectives.tier, objectives.rtoSeconds, objectives.rpoSeconds, objectives.met]).toEqual(['custom', 360, 0, true]);
+    expect([objectives.tier, objectives.rtoSeconds, objectives.rpoSeconds, objectives.met]).toEqual(['custom', 120, 0, true]);
     expect(objectives.checks.map((c) => `${c.objective} ${c.subject} ${c.seconds}/${c.limitSeconds} ${c.met}`)).toEqual([
-      'RTO dns path, us-east-1 325/360 true', 'RTO dns path, us-east-2 325/360 true',
-      'RTO accelerator path, us-east-1 310/360 true', 'RTO accelerator path, us-east-2 310/360 true',
+      'RTO dns path, us-east-1 107/120 true', 'RTO dns path, us-east-2 107/120 true',
+      'RTO accelerator path, us-east-1 48/120 true', 'RTO accelerator path, us-east-2 48/120 true',
       'RPO data store MultiRegion/Dsql 0/0 true',
     ]);
   });
@@ -152,7 +158,7 @@ describe('a drill report beside the budget', () => {
     executionId: 'arn:aws:states:us-west-2:111111111111:execution:drill:d1', region: 'us-east-2', outcome: 'succeeded',
     finishedAt: '2026-11-20T10:00:00.000Z', changes: [], dataPath: [], exceeded: true,
     paths: [
-      { path: 'dns', method: 'resolver', measuredSeconds: 212.4, budgetSeconds: 300, withinBudget: true, notes: [] },
+      { path: 'dns', method: 'resolver', measuredSeconds: 92.4, budgetSeconds: 300, withinBudget: true, notes: [] },
       { path: 'accelerator', method: 'dial', budgetSeconds: 310, withinBudget: false, notes: ['not observed'] },
     ],
   };
@@ -164,8 +170,8 @@ describe('a drill report beside the budget', () => {
     expect(reportOf(app).drill).toEqual(expect.objectContaining({
       region: 'us-east-2', outcome: 'succeeded',
       paths: [
-        { path: 'dns', measuredSeconds: 212.4, budgetSeconds: 325, drillBudgetSeconds: 300, withinBudget: true },
-        { path: 'accelerator', budgetSeconds: 310, drillBudgetSeconds: 310, withinBudget: false },
+        { path: 'dns', measuredSeconds: 92.4, budgetSeconds: 107, drillBudgetSeconds: 300, withinBudget: true },
+        { path: 'accelerator', budgetSeconds: 48, drillBudgetSeconds: 310, withinBudget: false },
       ],
     }));
   });
@@ -175,7 +181,7 @@ describe('a drill report beside the budget', () => {
     const topology = buildDefaultApp(app);
     ResilienceReport.of(topology).useDrillReport(drillFile({ ...drill, paths: [{ path: 'dns', measuredSeconds: 400 }] }));
     app.synth();
-    expect(reportOf(app).drill?.paths).toEqual([{ path: 'dns', measuredSeconds: 400, budgetSeconds: 325, withinBudget: false }]);
+    expect(reportOf(app).drill?.paths).toEqual([{ path: 'dns', measuredSeconds: 400, budgetSeconds: 107, withinBudget: false }]);
   });
 
   test('a file that is not a drill report fails synth, naming it and what it lacks', () => {
@@ -321,7 +327,7 @@ describe('two synths of one app, compared', () => {
   function synthWith(failureThreshold: number): ResilienceReportDocument {
     const { app, topology } = newTopology();
     new DnsRouting(topology.globalStack, 'Dns', {
-      topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: domainRegions(topology), failureThreshold,
+      topology, hostedZone: zoneIn(topology), recordName: 'app.example.com', regions: domainRegions(topology), failureThreshold, ttl: Duration.seconds(10),
     });
     new RecoveryObjectives(topology, 'Objectives', { rto: Duration.minutes(2), rpo: Duration.seconds(0) });
     return synthReport(app).report;

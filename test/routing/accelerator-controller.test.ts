@@ -268,8 +268,9 @@ test('followHealthAlarms: false leaves the accelerator on target health alone', 
   const regions = withAlarms(topology, constructRegions(topology));
   const accelerator = new AcceleratorRouting(topology.acceleratorStack, 'Accelerator', { topology, regions, followHealthAlarms: false });
   expect(accelerator.controllerFunction).toBeUndefined();
-  expect(accelerator.failoverBudget.regions[0].terms.map((t) => t.branch)).toEqual(['target health']);
-  expect(accelerator.failoverBudget.worstCaseSeconds).toBe(20);
+  expect(accelerator.failoverBudget.regions[0].terms.map((t) => t.branch)).toEqual(['target health', 'target health']);
+  // 2 x 10 s + 5 s timeout, + 30 s for Global Accelerator to act on it (ASSUMED).
+  expect(accelerator.failoverBudget.worstCaseSeconds).toBe(55);
   Template.fromStack(topology.acceleratorStack).resourceCountIs('AWS::Events::EventBus', 0);
 });
 

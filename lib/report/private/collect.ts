@@ -29,6 +29,7 @@ import { MinimalRegionalEndpoint } from '../../routing/minimal-regional-endpoint
 import { RecoveryObjectives } from '../../routing/recovery-objectives';
 import { RegionalEndpoint, RegionalEndpointKind } from '../../routing/regional-endpoint';
 import { MultiRegionApp } from '../../topology/multi-region-app';
+import { branchesOf } from './branches';
 import { IMultiRegionTopology, MultiRegionTopology } from '../../topology/multi-region-topology';
 import { Posture } from '../../topology/posture';
 import {
@@ -325,9 +326,13 @@ function serviceOf(c: IConstruct): string | undefined {
 }
 
 function routingPathOf(b: FailoverPathBudget): RoutingPathEntry {
-  // A plain copy: the budget is already the report's shape (every term, basis and source).
-  return JSON.parse(JSON.stringify(b));
+  // A copy of the budget (already the report's shape: every term, basis and source), with each
+  // Region's detection branches summed and given their weakest basis.
+  const copy = JSON.parse(JSON.stringify(b)) as RoutingPathEntry;
+  return { ...copy, regions: copy.regions.map((r) => ({ ...r, branches: branchesOf(r.terms) })) };
 }
+
+
 
 function objectivesOf(o: RecoveryObjectives): ObjectivesEntry {
   // The report's checks are the ones synth fails on, without their reasons (the page shows the terms).

@@ -16,6 +16,7 @@ import {
   AcknowledgementEntry, DataStoreEntry, ObjectiveCheck, ObjectivesEntry, ReplicationEdge, ResilienceReportDocument,
   RoutingPathEntry, RoutingRegionEntry, RoutingTermEntry,
 } from './schema';
+import { branchesOf } from './branches';
 
 export type DiffSeverity = 'regression' | 'improvement' | 'change';
 
@@ -244,6 +245,24 @@ function diffRoutingRegion(c: Collector, p: string, rb: RoutingRegionEntry, ra: 
     c.add('improvement', 'routing', `${p}/${r}/unknown`, ra.unknownTerms.length === 0
       ? `${what} is complete again: ${quoted(goneUnknown)} no longer UNKNOWN`
       : `${what}: ${quoted(goneUnknown)} no longer UNKNOWN`, { before: goneUnknown });
+  }
+  // A lost detection branch (deep health removed, say) is a regression even when the budget
+  // shrinks: the Region then no longer leaves when only that branch sees its failure.
+  const branchesBefore = rb.branches ?? branchesOf(rb.terms);
+  const branchesAfter = ra.branches ?? branchesOf(ra.terms);
+  for (const [name, bb, ba] of pair(branchesBefore, branchesAfter, (b) => b.name)) {
+    if (!ba) {
+      c.add('regression', 'routing', `${p}/${r}/branch/${name}`, `${what} lost its detection branch '${name}' (was ${fmtSeconds(bb!.seconds)}, ${bb!.basis}): a failure only it sees no longer moves traffic`, { before: bb!.seconds });
+    } else if (!bb) {
+      c.add('improvement', 'routing', `${p}/${r}/branch/${name}`, `${what} gained the detection branch '${name}' (${fmtSeconds(ba.seconds)}, ${ba.basis})`, { after: ba.seconds });
+    } else {
+      for (const cp of ba.controlPlanes.filter((x) => !bb.controlPlanes.includes(x))) {
+        c.add('regression', 'routing', `${p}/${r}/branch/${name}/controlPlane`, `${what}: detection branch '${name}' now waits for a control plane on the automatic path: ${cp}`);
+      }
+      for (const cp of bb.controlPlanes.filter((x) => !ba.controlPlanes.includes(x))) {
+        c.add('improvement', 'routing', `${p}/${r}/branch/${name}/controlPlane`, `${what}: detection branch '${name}' no longer waits for ${cp}`);
+      }
+    }
   }
   if ((rb.worstBranch ?? '') !== (ra.worstBranch ?? '')) {
     c.add('change', 'routing', `${p}/${r}/worstBranch`, `${what}: worst branch changed from '${rb.worstBranch ?? '(none)'}' to '${ra.worstBranch ?? '(none)'}'`);

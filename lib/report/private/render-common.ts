@@ -89,6 +89,8 @@ export function basisWord(basis: string): string {
   switch (basis) {
     case 'CONFIGURED':
       return 'configured';
+    case 'DECLARED':
+      return 'declared';
     case 'DOCUMENTED':
       return 'documented';
     case 'ASSUMED':

@@ -31,6 +31,7 @@ import type {
   RoutingPathEntry,
   RoutingTermEntry,
 } from './schema';
+import { branchesOf } from './branches';
 
 const esc = escapeXml;
 
@@ -265,6 +266,7 @@ function routingSection(doc: ResilienceReportDocument): string {
         esc(formatSeconds(r.detectionSeconds)),
         esc(formatSeconds(r.ttlSeconds)),
         esc(r.worstBranch ?? '—'),
+        esc((r.branches ?? branchesOf(r.terms)).map((b) => `${b.name} ${formatSeconds(b.seconds)} (${b.basis.toLowerCase()}${b.controlPlanes.length ? `; control plane: ${b.controlPlanes.join(', ')}` : ''})`).join('; ') || '—'),
         r.unknownTerms.length ? `<span class="unknown">UNKNOWN: ${esc(r.unknownTerms.join('; '))}</span>` : 'none',
       ];
     });
@@ -274,14 +276,14 @@ function routingSection(doc: ResilienceReportDocument): string {
     const hasGeneric = terms.some((t) => t.sources.length > 1 && new Set(t.sources.map(([r, s]) => genericSource(s, r))).size === 1 && t.sources.some(([r, s]) => s.includes(r)));
     parts.push(`<div class="path-budget"><h3>${esc(routingPathTitle(path))} (${esc(path.path)} path): worst case ${esc(worst)}</h3>
 <p class="note"><span class="path">${esc(path.constructPath)}</span> · ${esc(path.formula)}${path.complete ? '' : ' <span class="unknown">Some term is UNKNOWN: the figures are lower bounds (≥).</span>'}</p>
-${table(undefined, ['Region', 'Worst case', 'Detection', 'TTL', 'Worst branch', 'Unknown terms'], regionRows, [1, 2, 3])}
+${table(undefined, ['Region', 'Worst case', 'Detection', 'TTL', 'Worst branch', 'Detection branches (basis)', 'Unknown terms'], regionRows, [1, 2, 3])}
 ${termsTable.replace('<table', `<table aria-label="Every term"`).replace('<thead>', `<caption>Every term, by detection branch${hasGeneric ? ' (‹Region› in a source stands for each Region’s own code)' : ''}</caption><thead>`)}</div>`);
   }
   const caveats = paths.filter((p) => p.caveats.length).map((p) =>
     `<div class="caveat-group"><p><strong>${esc(routingPathTitle(p))} (${esc(p.path)} path)</strong></p><ul class="plain note">${p.caveats.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></div>`);
   return `<section id="routing" aria-labelledby="h-routing">
 <h2 id="h-routing">Routing and failover budget</h2>
-<p class="note">True worst case per Region: the slowest detection branch plus what is added after it (the DNS TTL). Basis: configured (from this app), documented (AWS documentation), assumed (no AWS figure; set a measured one), UNKNOWN (makes the figure a lower bound).</p>
+<p class="note">True worst case per Region: the slowest detection branch plus what is added after it (the DNS TTL). Basis: configured (from this app), declared (stated by the app, not checkable), documented (AWS documentation), assumed (no AWS figure; set a measured one), UNKNOWN (makes the figure a lower bound). A branch is as well known as its weakest term; a control plane on a branch is named.</p>
 <p class="print-only note">Printed without each term's source and each replication edge's note (the page on screen and <code>report.json</code> give them).</p>
 <div class="paths">
 ${parts.join('\n')}

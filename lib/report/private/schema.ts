@@ -176,6 +176,22 @@ export interface RoutingRegionEntry {
   readonly worstBranch?: string;
   readonly unknownTerms: string[];
   readonly terms: RoutingTermEntry[];
+  /**
+   * The detection branches, each with its seconds and its weakest basis (reports written before
+   * this field have none; a diff then reads the branches from the terms).
+   */
+  readonly branches?: RoutingBranchEntry[];
+}
+
+export interface RoutingBranchEntry {
+  /** The branch, for example `deep health` or `endpoint check`. */
+  readonly name: string;
+  /** The sum of its terms (known ones), in seconds. */
+  readonly seconds: number;
+  /** The weakest basis among its terms: `UNKNOWN`, `ASSUMED`, `DECLARED`, `DOCUMENTED` or `CONFIGURED`. */
+  readonly basis: string;
+  /** The control planes its terms wait for (empty on the data plane). */
+  readonly controlPlanes: string[];
 }
 
 export interface RoutingTermEntry {
@@ -183,9 +199,11 @@ export interface RoutingTermEntry {
   /** Absent when the basis is UNKNOWN. */
   readonly seconds?: number;
   readonly source: string;
-  /** `CONFIGURED`, `DOCUMENTED`, `ASSUMED` or `UNKNOWN`. */
+  /** `CONFIGURED`, `DECLARED`, `DOCUMENTED`, `ASSUMED` or `UNKNOWN`. */
   readonly basis: string;
   readonly branch?: string;
+  /** The control plane the term waits for, when it is on the automatic path. */
+  readonly controlPlane?: string;
 }
 
 export interface ObjectivesEntry {
