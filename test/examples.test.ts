@@ -49,10 +49,10 @@ const REPORTS: Record<string, { regions: string[]; replication: string[]; dataSt
     routing: [], residencyRules: ['PII: us-east-1 us-west-2'], probes: ['us-east-1 dynamodb-replication', 'us-west-2 dynamodb-replication'],
   },
   'eu-resident': {
-    regions: ['eu-west-1:active', 'eu-west-3:active', 'eu-west-2:witness'],
-    replication: ['eu-west-1>eu-west-3 SYNCHRONOUS', 'eu-west-3>eu-west-1 SYNCHRONOUS', 'eu-west-1>eu-west-2 QUORUM', 'eu-west-3>eu-west-2 QUORUM'],
+    regions: ['eu-west-1:active', 'eu-central-1:active', 'eu-west-3:witness'],
+    replication: ['eu-west-1>eu-central-1 SYNCHRONOUS', 'eu-central-1>eu-west-1 SYNCHRONOUS', 'eu-west-1>eu-west-3 QUORUM', 'eu-central-1>eu-west-3 QUORUM'],
     dataStores: ['Aurora DSQL peered clusters SYNCHRONOUS RPO 0 s PII'],
-    routing: [], residencyRules: ['PII: eu-west-1 eu-west-3 eu-west-2'], probes: [],
+    routing: [], residencyRules: ['PII: eu-west-1 eu-central-1 eu-west-3'], probes: [],
   },
 };
 

@@ -7,14 +7,15 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTEXT, requireContext } from '../../bin/context';
 import { DataClass, DataResidency, DataResidencyGuard, DsqlPeeredClusters, GlobalServiceEvents, KeyService, MultiRegionApp, MultiRegionChecks, RegionalAuditTrail } from '../../lib';
 
-// Customer data that must stay in the EU: two active EU Regions and an EU witness, all three
-// of Aurora DSQL's Europe Region set, with every PII resource checked against the EU Regions.
-const EU_REGIONS = ['eu-west-1', 'eu-west-3', 'eu-west-2'];
+// Customer data that must stay in the EU: Ireland and Frankfurt serve, Paris is the witness, all
+// three of Aurora DSQL's Europe Region set (User Guide, "Region availability"; Frankfurt is in it),
+// with every PII resource checked against these EU Regions. London, outside the EU, is not allowed.
+const EU_REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
 
 const app = new App();
 const shop = new MultiRegionApp(app, 'EuResident', {
-  activeRegions: ['eu-west-1', 'eu-west-3'],
-  witnessRegion: 'eu-west-2',
+  activeRegions: ['eu-west-1', 'eu-central-1'],
+  witnessRegion: 'eu-west-3',
   account: requireContext(app, CONTEXT.account),
   stackNamePrefix: 'eu-resident',
 });
@@ -26,10 +27,11 @@ new DataResidencyGuard(app, 'DataResidency', {
 
 // The customer database: a DSQL cluster per Region, peered in one deploy, the witness in the EU.
 const customers = new DsqlPeeredClusters(shop, 'Customers', { topology: shop });
+// Tags both clusters (they live in the regional stacks); a witness outside EU_REGIONS fails synth.
+DataResidency.tag(customers, DataClass.PII);
 
 for (const region of shop.activeRegions) {
   shop.regionalKey(region).allowService(KeyService.LAMBDA);
-  DataResidency.tag(customers.cluster(region), DataClass.PII);
   customerApi(shop.regionalStack(region), customers);
 }
 

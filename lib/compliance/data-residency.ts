@@ -2,6 +2,7 @@ import { CfnResource, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DataClass } from './data-class';
 import { ownedResourceScopes, rememberTag } from './private/owned-resources';
+import { resourceDataClass } from './private/resource-data-class';
 
 /**
  * Marks resources with the class of data they hold, for `DataResidencyGuard`.
@@ -36,10 +37,12 @@ export class DataResidency {
 
 function checkTagged(scope: IConstruct, dataClass: DataClass): string[] {
   const resources = [scope, ...ownedResourceScopes(scope)].flatMap((s) => s.node.findAll()).filter(CfnResource.isCfnResource);
-  if (resources.some((r) => TagManager.of(r) !== undefined)) return [];
+  // Tags are applied (by aspects) before validation runs: a resource carries the class when its
+  // tag (or, for a DynamoDB global table, its replicas' tags) says so.
+  if (resources.some((r) => resourceDataClass(r) === dataClass.name)) return [];
   const what = resources.length === 0
     ? 'holds no CloudFormation resource and creates none in another stack'
-    : `holds only resources CloudFormation cannot tag (${resources.slice(0, 5).map((r) => r.cfnResourceType).join(', ')})`;
+    : `holds only resources that do not carry the tag (${[...new Set(resources.map((r) => r.cfnResourceType))].slice(0, 5).join(', ')}: CloudFormation cannot tag them)`;
   return [`DataResidency.tag(${scope.node.path}, ${dataClass.name}): ${scope.node.path} ${what}, so no resource carries the class and `
     + 'DataResidencyGuard could not check it; tag the construct or stack that holds the data (for example the DsqlPeeredClusters, '
     + 'the DynamoDB table or the database), or the resource itself.'];
