@@ -125,8 +125,15 @@ describe('the default app\'s game day', () => {
       const star = statements.filter((s: any) => s.Resource === '*').flatMap((s: any) => [s.Action].flat()).sort();
       expect(star).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:PutMetricData', 'route53:TestDNSAnswer']);
       // The routing intents it holds and clears: the accelerator's store in us-west-2, one parameter per Region.
-      const [intents] = byAction('ssm:PutParameter');
+      const puts = byAction('ssm:PutParameter');
+      expect(puts).toHaveLength(2);
+      const intents = puts.find((st: any) => JSON.stringify(st.Resource).includes(':ssm:us-west-2:'));
+      const faultSwitches = puts.find((st: any) => st !== intents);
       expect(JSON.stringify(intents.Resource)).toContain(':ssm:us-west-2:');
+      // The deep-health fault switches it fails and restores: one parameter in each active Region.
+      expect(JSON.stringify(faultSwitches.Resource)).toContain(':ssm:us-east-1:');
+      expect(JSON.stringify(faultSwitches.Resource)).toContain(':ssm:us-east-2:');
+      expect(JSON.stringify(faultSwitches.Resource)).toContain('FaultSwitch');
       expect(JSON.stringify(intents.Resource)).toContain('parameter/multi-region/routing-intent/us-east-1');
       expect(intents.Resource).toHaveLength(2);
     });
@@ -180,7 +187,7 @@ describe('the default app\'s game day', () => {
     test('an active-active plan: approval, then one routing step (accelerator dials and DnsRouting\'s own health checks) in both workflows, never run in the deactivating Region', () => {
       const [plan] = Object.values(global.findResources('AWS::ARCRegionSwitch::Plan'));
       const p = plan.Properties;
-      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 6 });
+      expect(p).toMatchObject({ RecoveryApproach: 'activeActive', Regions: ['us-east-1', 'us-east-2'], RecoveryTimeObjectiveMinutes: 2 });
       expect(p.PrimaryRegion).toBeUndefined();
       // W4: no Route53HealthCheck block (its checks would guard no DnsRouting record); the routing step inverts the records' own checks.
       expect(p.Workflows.map((w: any) => [w.WorkflowTargetAction, w.Steps.map((s: any) => s.ExecutionBlockType)])).toEqual([

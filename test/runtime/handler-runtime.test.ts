@@ -47,7 +47,9 @@ describe('HandlerRuntime', () => {
       const library = [...runtimes].filter(([id]) => !AWS_CDK_PROVIDERS.test(id));
       expect(library.length).toBeGreaterThanOrEqual(10);
       expect(library.filter(([, r]) => r !== newer.name)).toEqual([]);
-      expect(library.filter(([id]) => /Providerframework(onEvent|isComplete|onTimeout)/.test(id)).length).toBe(3);
+      // The DSQL peering's framework (onEvent, isComplete, onTimeout) and the onEvent of each DsqlDatabaseRole's
+      // framework (the DSQL probes' role and the deep-health functions' role).
+      expect(library.filter(([id]) => /Providerframework(onEvent|isComplete|onTimeout)/.test(id)).length).toBe(5);
     });
 
     test('a pin in context keeps the older runtime everywhere (then AwsSolutions-L1 flags them, as the user chose)', () => {
