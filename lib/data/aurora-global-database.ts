@@ -521,20 +521,39 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
    * It names `region` as its `searchRegion`, for dashboards anywhere; CloudWatch alarms refuse
    * a search Region, so for an alarm in that Region's stack pass `{ searchRegion: undefined }`.
    */
-  public metricReplicationLag(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+  public metricReplicationLagQuery(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return this.globalMetric('AuroraGlobalDBReplicationLag', region, props);
   }
 
-  /** `AuroraGlobalDBRPOLag` of `region`'s cluster in ms, like `metricReplicationLag`. */
-  public metricRpoLag(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+  /** `AuroraGlobalDBRPOLag` of `region`'s cluster in ms, like `metricReplicationLagQuery`. */
+  public metricRpoLagQuery(region: string, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return this.globalMetric('AuroraGlobalDBRPOLag', region, props);
+  }
+
+  /**
+   * `AuroraGlobalDBReplicationLag` of `secondaryRegion`'s cluster on the dimensions
+   * `DBClusterIdentifier` and `SourceRegion` (the primary's Region).
+   * @deprecated use `metricReplicationLagQuery`: Aurora's dimension table does not document
+   * this dimension set, so a graph or alarm on it may never see data. Kept for 0.1.0 users;
+   * removed in 0.3.0 at the earliest.
+   */
+  public metricReplicationLag(secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.sourceRegionMetric('AuroraGlobalDBReplicationLag', secondaryRegion, props);
+  }
+
+  /**
+   * `AuroraGlobalDBRPOLag` of `secondaryRegion`'s cluster, like `metricReplicationLag`.
+   * @deprecated use `metricRpoLagQuery` (see `metricReplicationLag`); removed in 0.3.0 at the earliest.
+   */
+  public metricRpoLag(secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.sourceRegionMetric('AuroraGlobalDBRPOLag', secondaryRegion, props);
   }
 
   /** Dashboard widgets: replication and RPO lag of every member cluster, with the bands. */
   public dashboardWidgets(): cloudwatch.IWidget[] {
     return [this.primaryRegion, ...this.secondaryRegions].map((region) => new cloudwatch.GraphWidget({
       title: `${this.globalClusterIdentifier}: lag into ${region} while a secondary (ms)`,
-      left: [this.metricReplicationLag(region, { label: 'replication lag' }), this.metricRpoLag(region, { label: 'RPO lag' })],
+      left: [this.metricReplicationLagQuery(region, { label: 'replication lag' }), this.metricRpoLagQuery(region, { label: 'RPO lag' })],
       leftAnnotations: [
         { value: this.lagWarningThresholdMs, label: 'warning', color: cloudwatch.Color.ORANGE },
         { value: this.lagCriticalThresholdMs, label: 'critical', color: cloudwatch.Color.RED },
@@ -547,6 +566,23 @@ export class AuroraGlobalDatabase extends Construct implements IReplicatedDataSt
   /** Adds `dashboardWidgets()` to a dashboard as one row. */
   public addToDashboard(dashboard: cloudwatch.Dashboard): void {
     dashboard.addWidgets(...this.dashboardWidgets());
+  }
+
+  /** The 0.1.0 form of the lag metrics (deprecated methods only). */
+  private sourceRegionMetric(metricName: string, secondaryRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.secondaryRegions.includes(secondaryRegion)) {
+      throw validationError('NotASecondary', `'${secondaryRegion}' has no secondary cluster of ${this.globalClusterIdentifier}; secondary Regions: ${this.secondaryRegions.join(', ')}.`, this);
+    }
+    return new cloudwatch.Metric({
+      namespace: 'AWS/RDS',
+      metricName,
+      dimensionsMap: { DBClusterIdentifier: `${this.globalClusterIdentifier}-${secondaryRegion}`, SourceRegion: this.primaryRegion },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      region: secondaryRegion,
+      unit: cloudwatch.Unit.MILLISECONDS,
+      ...props,
+    });
   }
 
   private globalMetric(metricName: string, region: string, props?: cloudwatch.MathExpressionOptions, forAlarm = false): cloudwatch.MathExpression {

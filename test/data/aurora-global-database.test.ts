@@ -223,3 +223,16 @@ test('addToDashboard graphs replication and RPO lag of each secondary', () => {
   expect(body).toContain('lag into eu-central-1 while a secondary');
   expect(body).toContain('lag into eu-west-1 while a secondary');
 });
+
+test('lag metrics: the Metrics Insights queries by cluster identifier, and the deprecated 0.1.0 metrics kept as they were', () => {
+  const { db } = build();
+  const query = db.metricReplicationLagQuery('eu-central-1');
+  expect(query.expression).toBe('SELECT MAX(AuroraGlobalDBReplicationLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = \'ledger-db-eu-central-1\'');
+  expect(db.metricRpoLagQuery('eu-west-1').expression).toContain('AuroraGlobalDBRPOLag');
+  // The deprecated forms return a Metric on the old dimensions, for secondaries only.
+  const legacy = db.metricReplicationLag('eu-central-1');
+  expect(legacy).toBeInstanceOf(cloudwatch.Metric);
+  expect(legacy.dimensions).toEqual({ DBClusterIdentifier: 'ledger-db-eu-central-1', SourceRegion: 'eu-west-1' });
+  expect(db.metricRpoLag('eu-central-1').metricName).toBe('AuroraGlobalDBRPOLag');
+  expect(() => db.metricRpoLag('eu-west-1')).toThrow(/'eu-west-1' has no secondary cluster/);
+});
