@@ -65,7 +65,10 @@ function resourcesOf(model: AppModel, call: RecordedCall, account: string, actio
     case 'states:DescribeExecution': case 'states:StopExecution':
       return [input.executionArn];
     // Service Authorization Reference, AWS Systems Manager: parameter ARNs are
-    // arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>.
+    // arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>. The library's
+    // parameters are String ones, which Parameter Store does not encrypt (only SecureString values
+    // are under a KMS key: Systems Manager User Guide, "Parameter Store reference" and "Restricting
+    // decryption of SecureString parameter values"), so they add no KMS request on the caller's behalf.
     case 'ssm:GetParameter': case 'ssm:PutParameter': case 'ssm:DeleteParameter':
       return [parameterArn(String(input.Name), region, account)];
     case 'ssm:GetParameters':
