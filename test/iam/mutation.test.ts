@@ -58,15 +58,16 @@ test('without the drill role\'s statement for its bucket key, the KMS calls S3 m
   expect(message).not.toContain('missing statement in the resource policy');
 }, 120_000);
 
-test('without the DSQL probe\'s dsql:DbConnectAdmin statement, the token it signs is denied, by name', async () => {
+test('without the DSQL probe\'s dsql:DbConnect statement, the token it signs for its non-admin role is denied, by name', async () => {
   const probe = { functions: (fn: any) => fn.handler === 'dsql-probe', servicePrincipals: false };
-  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ProbesDsqlProbe') && actions(s).includes('dsql:DbConnectAdmin'));
+  // ProbesDsqlProbeDsql...: the probe function's policy, not the role-setup function's (ProbesDsqlProbeRole...).
+  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ProbesDsqlProbeDsql') && actions(s).includes('dsql:DbConnect'));
   const denied = await denials(model, probe);
   expect(denied.map((e) => `${e.action} ${e.subject}`)).toEqual(expect.arrayContaining([
-    expect.stringMatching(/^dsql:DbConnectAdmin multi-region-us-east-1\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
-    expect.stringMatching(/^dsql:DbConnectAdmin multi-region-us-east-2\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-1\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-2\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
   ]));
-  expect(describeDenial(denied[0])).toContain('DSQL.DbConnectAdmin in us-east-');
+  expect(describeDenial(denied[0])).toContain('DSQL.DbConnect in us-east-');
 }, 120_000);
 
 test('without CloudTrail\'s statement in the Region\'s key policy, CloudTrail\'s GenerateDataKey is denied, by name', async () => {
