@@ -58,15 +58,16 @@ test('without the drill role\'s statement for its bucket key, the KMS calls S3 m
   expect(message).not.toContain('missing statement in the resource policy');
 }, 120_000);
 
-test('without the DSQL probe\'s dsql:DbConnectAdmin statement, the token it signs is denied, by name', async () => {
+test('without the DSQL probe\'s dsql:DbConnect statement, the token it signs for its non-admin role is denied, by name', async () => {
   const probe = { functions: (fn: any) => fn.handler === 'dsql-probe', servicePrincipals: false };
-  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ProbesDsqlProbe') && actions(s).includes('dsql:DbConnectAdmin'));
+  // ProbesDsqlProbeDsql...: the probe function's policy, not the role-setup function's (ProbesDsqlProbeRole...).
+  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ProbesDsqlProbeDsql') && actions(s).includes('dsql:DbConnect'));
   const denied = await denials(model, probe);
   expect(denied.map((e) => `${e.action} ${e.subject}`)).toEqual(expect.arrayContaining([
-    expect.stringMatching(/^dsql:DbConnectAdmin multi-region-us-east-1\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
-    expect.stringMatching(/^dsql:DbConnectAdmin multi-region-us-east-2\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-1\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-2\/ProbesDsqlProbeDsqlFunction[0-9A-F]{8} \(dsql-probe\)$/),
   ]));
-  expect(describeDenial(denied[0])).toContain('DSQL.DbConnectAdmin in us-east-');
+  expect(describeDenial(denied[0])).toContain('DSQL.DbConnect in us-east-');
 }, 120_000);
 
 test('without CloudTrail\'s statement in the Region\'s key policy, CloudTrail\'s GenerateDataKey is denied, by name', async () => {
@@ -83,4 +84,33 @@ test('without CloudTrail\'s statement in the Region\'s key policy, CloudTrail\'s
   expect(message).toContain('Configure AWS KMS key policies for CloudTrail');
   expect(message).toContain('"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:us-east-');
   expect(message).toMatch(/missing statement in the resource policy multi-region-us-east-\d\/RegionalKey[0-9A-F]{8}: \{"Effect":"Allow","Principal":\{"Service":"cloudtrail.amazonaws.com"\},"Action":"kms:GenerateDataKey"/);
+}, 120_000);
+
+test('without the deep-health function\'s DSQL statement, its non-admin connect is denied, by name', async () => {
+  const deepHealth = { functions: (fn: any) => fn.handler === 'deep-health', servicePrincipals: false };
+  const before = await denials(new AppModel(assembly), deepHealth);
+  expect(before).toEqual([]);
+  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('EndpointDeepHealth') && actions(s).includes('dsql:DbConnect'));
+  const denied = await denials(model, deepHealth);
+  expect(denied.map((e) => `${e.action} ${e.subject}`)).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-1\/EndpointDeepHealthFunction[0-9A-F]{8} \(deep-health\)$/),
+    expect.stringMatching(/^dsql:DbConnect multi-region-us-east-2\/EndpointDeepHealthFunction[0-9A-F]{8} \(deep-health\)$/),
+  ]));
+  const message = describeDenial(denied.find((e) => e.action === 'dsql:DbConnect')!);
+  expect(message).toMatch(/^DENIED dsql:DbConnect on arn:aws:dsql:us-east-\d:111111111111:cluster\//);
+  expect(message).toContain('DSQL.DbConnect in us-east-');
+  expect(message).toMatch(/missing statement in the identity policies of arn:aws:iam::111111111111:role\/multi-region-us-east-\d-EndpointDeepHealth[^ ]* \(.*\): \{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"arn:aws:dsql:us-east-\d:111111111111:cluster\//);
+}, 120_000);
+
+test('without the deep-health function\'s statement for its fault switch, ssm:GetParameter is denied, by name', async () => {
+  const deepHealth = { functions: (fn: any) => fn.handler === 'deep-health', servicePrincipals: false };
+  const { model } = without((id, r, s) => r.Type === 'AWS::IAM::Policy' && id.startsWith('EndpointDeepHealth') && actions(s).includes('ssm:GetParameter'));
+  const denied = await denials(model, deepHealth);
+  const get = denied.find((e) => e.action === 'ssm:GetParameter');
+  expect(get).toBeDefined();
+  const message = describeDenial(get!);
+  expect(message).toMatch(/^DENIED ssm:GetParameter on arn:aws:ssm:us-east-\d:111111111111:parameter\//);
+  expect(message).toMatch(/by: multi-region-us-east-\d\/EndpointDeepHealthFunction[0-9A-F]{8} \(deep-health\)/);
+  expect(message).toContain('SSM.GetParameter in us-east-');
+  expect(message).toMatch(/missing statement in the identity policies of .*: \{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-\d:111111111111:parameter\//);
 }, 120_000);

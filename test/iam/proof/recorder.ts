@@ -73,7 +73,7 @@ export async function runHandler(options: RunOptions): Promise<RunResult> {
 /** SDK client packages the handlers use; a new one only needs adding here. */
 const CLIENT_PACKAGES = [
   '@aws-sdk/client-cloudwatch', '@aws-sdk/client-dsql', '@aws-sdk/client-dynamodb', '@aws-sdk/client-global-accelerator',
-  '@aws-sdk/client-route-53', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sfn',
+  '@aws-sdk/client-route-53', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sfn', '@aws-sdk/client-ssm',
 ];
 
 function instrumentSdk(calls: RecordedCall[], respond: Responder): void {

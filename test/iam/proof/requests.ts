@@ -14,7 +14,7 @@ export interface AuthRequest {
 
 const PREFIX: Record<string, string> = {
   CloudWatch: 'cloudwatch', DSQL: 'dsql', DynamoDB: 'dynamodb', GlobalAccelerator: 'globalaccelerator', Route53: 'route53',
-  S3: 's3', SecretsManager: 'secretsmanager', SFN: 'states', SNS: 'sns', SQS: 'sqs', Lambda: 'lambda', KMS: 'kms',
+  S3: 's3', SecretsManager: 'secretsmanager', SFN: 'states', SSM: 'ssm', SNS: 'sns', SQS: 'sqs', Lambda: 'lambda', KMS: 'kms',
 };
 
 /** Operations whose IAM action is not named like the operation (Service Authorization Reference). */
@@ -64,6 +64,15 @@ function resourcesOf(model: AppModel, call: RecordedCall, account: string, actio
       return [input.stateMachineArn];
     case 'states:DescribeExecution': case 'states:StopExecution':
       return [input.executionArn];
+    // Service Authorization Reference, AWS Systems Manager: parameter ARNs are
+    // arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>. The library's
+    // parameters are String ones, which Parameter Store does not encrypt (only SecureString values
+    // are under a KMS key: Systems Manager User Guide, "Parameter Store reference" and "Restricting
+    // decryption of SecureString parameter values"), so they add no KMS request on the caller's behalf.
+    case 'ssm:GetParameter': case 'ssm:PutParameter': case 'ssm:DeleteParameter':
+      return [parameterArn(String(input.Name), region, account)];
+    case 'ssm:GetParameters':
+      return (input.Names ?? []).map((n: string) => parameterArn(n, region, account));
     case 'sns:Publish':
       return [input.TopicArn];
     case 'sqs:SendMessage': case 'sqs:ReceiveMessage': case 'sqs:DeleteMessage': {
@@ -76,6 +85,11 @@ function resourcesOf(model: AppModel, call: RecordedCall, account: string, actio
       if (!WILDCARD_OK.has(action)) throw new Error(`${action}: which resource does it target? Add it to resourcesOf in test/iam/proof/requests.ts.`);
       return ['*'];
   }
+}
+
+function parameterArn(name: string, region: string, account: string): string {
+  if (name.startsWith('arn:')) return name;
+  return `arn:aws:ssm:${region}:${account}:parameter/${name.replace(/^\//, '')}`;
 }
 
 /**

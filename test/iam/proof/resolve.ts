@@ -253,6 +253,8 @@ const TYPES: Record<string, (c: TypeContext) => unknown> = {
     const name = c.name('TrailName', 128);
     return c.attribute === 'Arn' ? `arn:aws:cloudtrail:${c.region}:${c.account}:trail/${name}` : name;
   },
+  // Ref: the parameter's name; Fn::GetAtt Type and Value.
+  'AWS::SSM::Parameter': (c) => (c.attribute === 'Ref' ? c.name('Name', 1011) : c.p(c.attribute)),
   'AWS::Route53::HealthCheck': (c) => uuid(c.id),
   'AWS::Route53::HostedZone': (c) => `Z${hex(c.id, 20).toUpperCase()}`,
   'AWS::Route53::RecordSet': (c) => c.p('Name'),

@@ -13,6 +13,8 @@ export const acceleratorController: HandlerScenario = {
       state.set('alarm', true);
       return { MetricAlarms: call.input.AlarmNames.map((n: string) => ({ AlarmName: n, StateValue: first ? 'ALARM' : 'OK' })) };
     }
+    // The routing intents: none recorded (no hold).
+    if (call.operation === 'GetParameters') return { Parameters: [], InvalidParameters: call.input.Names ?? [] };
     if (call.operation === 'DescribeEndpointGroup') return { EndpointGroup: { EndpointGroupArn: call.input.EndpointGroupArn, TrafficDialPercentage: 100 } };
     return {};
   },

@@ -22,7 +22,8 @@ export const dsqlPeering: HandlerScenario = {
         identifier: call.input.identifier,
         arn: `arn:aws:dsql:${call.region}:111111111111:cluster/${call.input.identifier}`,
         status: updated ? 'ACTIVE' : 'PENDING_SETUP',
-        multiRegionProperties: updated ? state.get(`updated:${call.input.identifier}`) : { witnessRegion: 'x', clusters: [] },
+        // Before the update: no witness yet (the handler refuses a witness other than the resource's).
+        multiRegionProperties: updated ? state.get(`updated:${call.input.identifier}`) : { clusters: [] },
       };
     }
     if (call.operation === 'UpdateCluster') state.set(`updated:${call.input.identifier}`, call.input.multiRegionProperties);

@@ -1,6 +1,8 @@
 import { acceleratorController } from './accelerator-controller';
+import { deepHealth } from './deep-health';
 import { dsqlPeering } from './dsql-peering';
 import { dsqlProbe } from './dsql-probe';
+import { dsqlRoleSetup } from './dsql-role-setup';
 import { dynamodbReplicationProbe } from './dynamodb-replication-probe';
 import { endpointHealth } from './endpoint-health';
 import { healthProbe } from './health-probe';
@@ -11,5 +13,5 @@ import { HandlerScenario } from './types';
 
 /** One scenario per handler under lambda/; the proof fails for a function whose handler has none. */
 export const SCENARIOS: HandlerScenario[] = [
-  acceleratorController, dsqlPeering, dsqlProbe, dynamodbReplicationProbe, endpointHealth, healthProbe, lagProbe, regionDrill, regionSwitchDial,
+  acceleratorController, deepHealth, dsqlPeering, dsqlProbe, dsqlRoleSetup, dynamodbReplicationProbe, endpointHealth, healthProbe, lagProbe, regionDrill, regionSwitchDial,
 ];

@@ -5,6 +5,11 @@ import { RecordedCall } from '../proof/recorder';
 export interface Invocation {
   readonly export: string;
   readonly event: unknown;
+  /**
+   * The error the invocation ends with by design, after its last AWS call: e.g. a custom resource's
+   * database connection, which the proof refuses. Any other error is a problem of the proof.
+   */
+  readonly endsWith?: RegExp;
 }
 
 /**
