@@ -12,7 +12,7 @@ import { CONTROLLER_POLL_RUN_SECONDS, CONTROLLER_RECONCILE_SECONDS, CONTROLLER_T
 import { GA_CONTROL_PLANE, GA_DIAL_PROPAGATION_SOURCE, deepHealthPollTerms } from './private/deep-health-poll-terms';
 import { RoutingIntentStore } from './routing-intent-store';
 import { alarmTerms, targetHealthTerms } from './private/detection-terms';
-import { describeBudget, pathBudget, regionFailoverTime } from './private/failover-math';
+import { describeBudget, pathBudget, reactionTerm, regionFailoverTime } from './private/failover-math';
 import { markUnknownFailoverTerms } from './private/unknown-terms';
 import { RegionalEndpointKind } from './regional-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
@@ -280,15 +280,15 @@ export class AcceleratorRouting extends Construct {
   }
 
   private termsOf(r: RoutedRegion, follow: boolean, dialPropagation?: Duration, targetHealthPropagation?: Duration, polling?: ControllerPolling): FailoverTerm[] {
-    const terms: FailoverTerm[] = [...targetHealthTerms(r, 'target health'), {
+    const terms: FailoverTerm[] = [...targetHealthTerms(r, 'target health'), reactionTerm({
       name: 'Global Accelerator acts on the load balancer\'s health change',
-      seconds: (targetHealthPropagation ?? Duration.seconds(30)).toSeconds(),
-      source: targetHealthPropagation ? 'AcceleratorRouting targetHealthPropagation, as measured by the app'
-        : 'AWS documents no figure for taking an unhealthy endpoint out; the closest documented figure is that traffic returns to a recovered endpoint "in about 30 seconds" '
-          + '(Global Accelerator Developer Guide, "Failover for unhealthy endpoints"); set AcceleratorRouting targetHealthPropagation to a measured figure',
-      basis: targetHealthPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+      measured: targetHealthPropagation,
+      measuredSource: 'AcceleratorRouting targetHealthPropagation, as measured by the app',
+      assumedSeconds: 30,
+      assumedSource: 'AWS documents no figure for taking an unhealthy endpoint out; the closest documented figure is that traffic returns to a recovered endpoint "in about 30 seconds" '
+        + '(Global Accelerator Developer Guide, "Failover for unhealthy endpoints"); set AcceleratorRouting targetHealthPropagation to a measured figure',
       branch: 'target health',
-    }];
+    })];
     if (polling && r.deepHealthUrl) {
       terms.push(...deepHealthPollTerms(r.region, {
         ...polling, runSeconds: CONTROLLER_POLL_RUN_SECONDS, scheduleSeconds: CONTROLLER_RECONCILE_SECONDS, dialPropagation,
@@ -308,15 +308,16 @@ export class AcceleratorRouting extends Construct {
         source: 'the controller function\'s timeout',
         basis: FailoverTermBasis.CONFIGURED,
         branch,
-      }, {
+      }, reactionTerm({
         name: 'Global Accelerator applies the new traffic dial',
-        seconds: (dialPropagation ?? Duration.seconds(30)).toSeconds(),
-        source: dialPropagation ? 'AcceleratorRouting dialPropagation' : GA_DIAL_PROPAGATION_SOURCE,
-        basis: dialPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+        measured: dialPropagation,
+        measuredSource: 'AcceleratorRouting dialPropagation',
+        assumedSeconds: 30,
+        assumedSource: GA_DIAL_PROPAGATION_SOURCE,
         branch,
         // The controller's dial change is a control-plane call, and the only API Region is us-west-2.
         controlPlane: `Global Accelerator UpdateEndpointGroup (${GLOBAL_ACCELERATOR_REGION})`,
-      });
+      }));
     }
     return terms;
   }

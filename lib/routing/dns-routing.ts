@@ -14,7 +14,7 @@ import { RegionalEndpoint } from './regional-endpoint';
 import { deepHealthTimingOf } from './deep-health-endpoint';
 import { RoutedRegion, healthAlarmRegionOf, resolveRoutedRegions } from './routed-region';
 import { alarmTerms, ELB_ALIAS_TTL_SECONDS, ELB_ALIAS_TTL_SOURCE } from './private/detection-terms';
-import { describeBudget, pathBudget, regionFailoverTime, unknownTerm } from './private/failover-math';
+import { describeBudget, pathBudget, reactionTerm, regionFailoverTime, unknownTerm } from './private/failover-math';
 import { checkInterval, checkRecordInZone, checkThreshold, normalizeDomainName } from './routing-validation';
 
 /** Regions Route 53 can run health checkers in (the `Regions` of a health check). */
@@ -296,14 +296,14 @@ export class DnsRouting extends Construct {
         branch: 'deep-health alarm',
       });
     }
-    terms.push({
+    terms.push(reactionTerm({
       name: 'Route 53 acts on the health change (DNS answers leave the Region)',
-      seconds: (healthChangePropagation ?? Duration.seconds(60)).toSeconds(),
-      source: healthChangePropagation ? 'DnsRouting healthChangePropagation, as measured by the app'
-        : 'AWS documents no figure for how soon a health check\'s new status changes the answers; the closest documented figure is that changes "generally propagate to all Route 53 name servers ... within 60 seconds" '
-          + '(Route 53 API Reference, ChangeResourceRecordSets); set DnsRouting healthChangePropagation to a measured figure',
-      basis: healthChangePropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
-    });
+      measured: healthChangePropagation,
+      measuredSource: 'DnsRouting healthChangePropagation, as measured by the app',
+      assumedSeconds: 60,
+      assumedSource: 'AWS documents no figure for how soon a health check\'s new status changes the answers; the closest documented figure is that changes "generally propagate to all Route 53 name servers ... within 60 seconds" '
+        + '(Route 53 API Reference, ChangeResourceRecordSets); set DnsRouting healthChangePropagation to a measured figure',
+    }));
     terms.push(r.endpoint.isAlias && this.aliasRecords
       ? { name: 'resolver cache: TTL of the load balancer alias answer', seconds: ELB_ALIAS_TTL_SECONDS, source: ELB_ALIAS_TTL_SOURCE, basis: FailoverTermBasis.DOCUMENTED }
       : { name: 'resolver cache: record TTL', seconds: ttl.toSeconds(), source: 'DnsRouting ttl', basis: FailoverTermBasis.CONFIGURED });

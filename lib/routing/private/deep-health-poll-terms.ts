@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { FailoverTerm, FailoverTermBasis } from '../failover-budget';
+import { reactionTerm } from './failover-math';
 
 /** Global Accelerator's API (UpdateEndpointGroup) is a control plane in us-west-2 only. */
 export const GA_CONTROL_PLANE = 'Global Accelerator control plane (UpdateEndpointGroup, us-west-2 only; Global Accelerator API Reference, "Welcome")';
@@ -61,11 +62,12 @@ export function deepHealthPollTerms(region: string, f: DeepHealthPollFigures): F
     basis: FailoverTermBasis.CONFIGURED,
     branch,
     controlPlane: GA_CONTROL_PLANE,
-  }, {
+  }, reactionTerm({
     name: 'Global Accelerator applies the new traffic dial (new connections only)',
-    seconds: (f.dialPropagation ?? Duration.seconds(30)).toSeconds(),
-    source: f.dialPropagation ? 'AcceleratorRouting dialPropagation' : GA_DIAL_PROPAGATION_SOURCE,
-    basis: f.dialPropagation ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+    measured: f.dialPropagation,
+    measuredSource: 'AcceleratorRouting dialPropagation',
+    assumedSeconds: 30,
+    assumedSource: GA_DIAL_PROPAGATION_SOURCE,
     branch,
-  }];
+  })];
 }

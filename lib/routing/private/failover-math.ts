@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { FailoverPathBudget, FailoverTerm, FailoverTermBasis, RegionFailoverTime } from '../failover-budget';
 
 /**
@@ -107,4 +108,21 @@ export function renderBudgetMarkdown(budgets: readonly FailoverPathBudget[]): st
 /** A term of basis UNKNOWN. */
 export function unknownTerm(name: string, source: string, branch?: string): FailoverTerm {
   return { name, source, basis: FailoverTermBasis.UNKNOWN, branch };
+}
+
+/**
+ * A service's reaction time that AWS documents no figure for: ASSUMED at `assumedSeconds` with the
+ * closest figure AWS does document (`assumedSource`), or DECLARED when the app gives a measured one.
+ */
+export function reactionTerm(t: {
+  name: string; measured?: Duration; measuredSource: string; assumedSeconds: number; assumedSource: string; branch?: string; controlPlane?: string;
+}): FailoverTerm {
+  return {
+    name: t.name,
+    seconds: (t.measured ?? Duration.seconds(t.assumedSeconds)).toSeconds(),
+    source: t.measured ? t.measuredSource : t.assumedSource,
+    basis: t.measured ? FailoverTermBasis.DECLARED : FailoverTermBasis.ASSUMED,
+    ...(t.branch !== undefined ? { branch: t.branch } : {}),
+    ...(t.controlPlane !== undefined ? { controlPlane: t.controlPlane } : {}),
+  };
 }
