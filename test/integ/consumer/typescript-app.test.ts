@@ -37,7 +37,7 @@ describe.each(state.lanes.map((lane) => [lane.name, lane]))('the npm package in 
     expect(Object.keys(scripts).filter((k) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(k))).toEqual([]);
   });
 
-  test('ships compiled JS, declarations, the handler bundles, the report schema, .jsii (compressed), README, LICENSE and API.md, and nothing else', () => {
+  test('ships compiled JS, declarations, the handler bundles, the report schema, .jsii (compressed), README, CHANGELOG, LICENSE and API.md, and nothing else', () => {
     const files = listFiles(installed);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz', 'build/lib/index.js', 'build/lib/index.d.ts',
@@ -46,7 +46,7 @@ describe.each(state.lanes.map((lane) => [lane.name, lane]))('the npm package in 
     ]));
     const unexpected = files.filter((f) =>
       !/^build\/.*\.(js|d\.ts)$/.test(f) && !/^assets\/lambda\/[\w-]+\/index\.js$/.test(f)
-      && f !== 'assets/cli/multi-region-cdk.js' && f !== 'schema/resilience-report.schema.json' && !['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz'].includes(f));
+      && f !== 'assets/cli/multi-region-cdk.js' && f !== 'schema/resilience-report.schema.json' && !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'API.md', '.jsii', '.jsii.gz'].includes(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });

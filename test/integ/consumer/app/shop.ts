@@ -4,7 +4,7 @@ import { Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, MinimalRegionalEndpoint,
+  AcceleratorRouting, AlarmTopics, DnsRouting, DsqlDatabaseRole, DsqlPeeredClusters, MinimalRegionalEndpoint,
   MultiRegionProbes, MultiRegionTopology, RegionalAuditTrail, RoutedRegion,
 } from 'multi-region-cdk';
 
@@ -43,7 +43,16 @@ export function buildShop(scope: Construct): MultiRegionTopology {
       domainName: recordName,
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: domainName }),
       encryptionKey: topology.regionalKey(region),
+      // The load balancer's only target is the Region's deep health (DSQL connect as mrcdk_health).
+      deepHealth: { dsql: { clusterArn: dsql.clusterArn(region) } },
     });
+  });
+  // The deep-health functions' database role, for the pair, in the peering Region's stack.
+  new DsqlDatabaseRole(topology.regionalStack(dsql.peerRegions[0]), 'DeepHealthDatabaseRole', {
+    peeredClusters: dsql,
+    roleName: 'mrcdk_health',
+    iamRoles: endpoints.map((e) => e.deepHealth!.function.role!),
+    logEncryptionKey: topology.regionalKey(dsql.peerRegions[0]),
   });
 
   const probes = new MultiRegionProbes(topology, 'Probes', {
@@ -62,7 +71,8 @@ export function buildShop(scope: Construct): MultiRegionTopology {
   const regions: RoutedRegion[] = topology.activeRegions.map((region, i) => ({
     region,
     endpoint: endpoints[i].endpoint,
-    healthAlarm: probes.regionUnhealthyAlarm(region),
+    // Route 53 checks the deep-health URL itself; target health follows the same deep health.
+    deepHealthUrl: endpoints[i].deepHealth!.url,
   }));
   const dns = new DnsRouting(topology.globalStack, 'Dns', {
     topology,

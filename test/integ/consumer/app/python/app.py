@@ -4,7 +4,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_route53 as route53
 from cdk_nag import AwsSolutionsChecks
 from multi_region_cdk import (
-    AcceleratorRouting, AlarmTopics, DnsRouting, DsqlPeeredClusters, HealthTarget, MinimalRegionalEndpoint,
+    AcceleratorRouting, AlarmTopics, DeepHealthChecksOptions, DeepHealthDsqlCheck, DnsRouting, DsqlDatabaseRole, DsqlPeeredClusters, HealthTarget, MinimalRegionalEndpoint,
     MultiRegionChecks, MultiRegionProbes, MultiRegionTopology, RegionalAuditTrail, RegionHealthTargets, RoutedRegion,
     Route53HealthCheckReference,
 )
@@ -48,7 +48,18 @@ for region in topology.active_regions:
         hosted_zone=route53.HostedZone.from_hosted_zone_attributes(
             stack, "Zone", hosted_zone_id=hosted_zone_id, zone_name=domain_name),
         encryption_key=topology.regional_key(region),
+        # The load balancer's only target is the Region's deep health (DSQL connect as mrcdk_health).
+        deep_health=DeepHealthChecksOptions(dsql=DeepHealthDsqlCheck(cluster_arn=dsql.cluster_arn(region))),
     ))
+# The deep-health functions' database role, for the pair, in the peering Region's stack.
+home = dsql.peer_regions[0]
+DsqlDatabaseRole(
+    topology.regional_stack(home), "DeepHealthDatabaseRole",
+    peered_clusters=dsql,
+    role_name="mrcdk_health",
+    iam_roles=[e.deep_health.function.role for e in endpoints],
+    log_encryption_key=topology.regional_key(home),
+)
 
 probes = MultiRegionProbes(
     topology, "Probes",
@@ -67,7 +78,7 @@ probes = MultiRegionProbes(
 )
 
 regions = [
-    RoutedRegion(region=region, endpoint=endpoints[i].endpoint, health_alarm=probes.region_unhealthy_alarm(region))
+    RoutedRegion(region=region, endpoint=endpoints[i].endpoint, deep_health_url=endpoints[i].deep_health.url)
     for i, region in enumerate(topology.active_regions)
 ]
 dns = DnsRouting(
