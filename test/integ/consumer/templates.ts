@@ -100,8 +100,9 @@ export function expectConsumerApp(cdkOut: string, assetDir = cdkOut): void {
   expect(targetFiles).toHaveLength(1);
   expect(JSON.parse(fs.readFileSync(path.join(assetDir, targetFiles[0], 'health-probe-targets.json'), 'utf8'))).toHaveLength(61);
 
-  // Every handler this app's constructs need (the others ship for constructs it does not use).
-  expect([...used].sort()).toEqual(['accelerator-controller', 'dsql-peering', 'dsql-probe', 'endpoint-health', 'health-probe']);
+  // Every handler this app's constructs need (the others ship for constructs it does not use): the load
+  // balancers' only target is deep health, and with no health alarm on routing there is no controller.
+  expect([...used].sort()).toEqual(['deep-health', 'dsql-peering', 'dsql-probe', 'dsql-role-setup', 'health-probe']);
 
   // The installed package writes the resilience report: the team's stacks, the DSQL pair as
   // synchronous with its witness, and both routing paths' worst cases, rendered in the SVG and HTML.
